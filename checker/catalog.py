@@ -1,0 +1,207 @@
+"""The catalog: the eight phases (phases/curriculum.toml) and each phase's katas (phase.toml).
+
+Loading is strict: a missing or mistyped key is a `CatalogError` naming the file and the key, so
+that a maintainer's typo never turns into a traceback in front of a learner.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from checker.errors import CatalogError
+
+CURRICULUM_FILE = "phases/curriculum.toml"
+DATABASES = ("any", "postgres")
+_KATA_ID = re.compile(r"^(\d+)\.(\d+)$")
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """A named common mistake: the solution with `find` replaced by `replace` (exactly once)."""
+
+    name: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
+class Kata:
+    id: str
+    phase: int
+    number: int
+    slug: str
+    title: str
+    topics: tuple[str, ...]
+    db: str
+    hints: tuple[str, ...]
+    talking_points: tuple[str, ...]
+    mutants: tuple[Mutant, ...]
+    phase_dir: str
+
+    @property
+    def stem(self) -> str:
+        return f"k{self.number:02d}_{self.slug}"
+
+    @property
+    def rel_path(self) -> str:
+        """The kata's file, relative to `katas/` or `solutions/`."""
+        return f"{self.phase_dir}/{self.stem}.py"
+
+    @property
+    def test_path(self) -> str:
+        """Its checks, relative to the workbook root."""
+        return f"phases/{self.phase_dir}/test_{self.stem}.py"
+
+    def runs_on(self, db: str) -> bool:
+        return self.db == "any" or self.db == db
+
+
+@dataclass(frozen=True)
+class Phase:
+    number: int
+    slug: str
+    title: str
+    goal: str
+    topics: tuple[str, ...]
+    lesson_topics: tuple[str, ...]
+    katas: tuple[Kata, ...]
+
+    @property
+    def dir_name(self) -> str:
+        return f"p{self.number}_{self.slug}"
+
+    @property
+    def lesson_path(self) -> str:
+        return f"phases/{self.dir_name}/README.md"
+
+    @property
+    def available(self) -> bool:
+        return bool(self.katas)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    root: Path
+    phases: tuple[Phase, ...]
+
+    @property
+    def katas(self) -> tuple[Kata, ...]:
+        return tuple(k for p in self.phases for k in p.katas)
+
+    def kata(self, kata_id: str) -> Kata | None:
+        return next((k for k in self.katas if k.id == kata_id), None)
+
+    def phase(self, number: int) -> Phase | None:
+        return next((p for p in self.phases if p.number == number), None)
+
+
+def _read_toml(path: Path, rel: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogError(rel, "(syntax)", f"is not valid TOML: {exc}") from None
+
+
+def _get(table: dict[str, Any], key: str, kind: type, rel: str, where: str) -> Any:
+    if key not in table:
+        raise CatalogError(rel, f"{where}{key}", "is missing")
+    value = table[key]
+    if kind is int and isinstance(value, bool) or not isinstance(value, kind):
+        raise CatalogError(rel, f"{where}{key}", f"should be a {kind.__name__}, not {value!r}")
+    return value
+
+
+def _strings(table: dict[str, Any], key: str, rel: str, where: str, default: Any = None) -> tuple:
+    if default is not None and key not in table:
+        return tuple(default)
+    value = _get(table, key, list, rel, where)
+    if not all(isinstance(item, str) and item.strip() for item in value):
+        raise CatalogError(rel, f"{where}{key}", "should be a list of non-empty strings")
+    return tuple(value)
+
+
+def _load_mutant(raw: Any, rel: str, where: str) -> Mutant:
+    if not isinstance(raw, dict):
+        raise CatalogError(rel, where, "should be a table with name, find and replace")
+    return Mutant(
+        name=_get(raw, "name", str, rel, where + "."),
+        find=_get(raw, "find", str, rel, where + "."),
+        replace=_get(raw, "replace", str, rel, where + "."),
+    )
+
+
+def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Kata:
+    where = f"kata[{index}]."
+    if not isinstance(raw, dict):
+        raise CatalogError(rel, where[:-1], "should be a table")
+    kata_id = _get(raw, "id", str, rel, where)
+    match = _KATA_ID.match(kata_id)
+    if not match or int(match[1]) != phase:
+        raise CatalogError(rel, f"{where}id", f"should look like '{phase}.N', not {kata_id!r}")
+    if int(match[2]) != index + 1:
+        raise CatalogError(
+            rel, f"{where}id", f"is {kata_id!r} but it is kata number {index + 1} in the file"
+        )
+    slug = _get(raw, "slug", str, rel, where)
+    if not _SLUG.match(slug):
+        raise CatalogError(rel, f"{where}slug", f"should be a Python name like 'many_to_many', not {slug!r}")
+    db = raw.get("db", "any")
+    if db not in DATABASES:
+        raise CatalogError(rel, f"{where}db", f"should be one of {DATABASES}, not {db!r}")
+    mutants = raw.get("mutants", [])
+    if not isinstance(mutants, list):
+        raise CatalogError(rel, f"{where}mutants", "should be an array of tables ([[kata.mutants]])")
+    return Kata(
+        id=kata_id,
+        phase=phase,
+        number=index + 1,
+        slug=slug,
+        title=_get(raw, "title", str, rel, where),
+        topics=_strings(raw, "topics", rel, where),
+        db=db,
+        hints=_strings(raw, "hints", rel, where),
+        talking_points=_strings(raw, "talking_points", rel, where),
+        mutants=tuple(
+            _load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants)
+        ),
+        phase_dir=phase_dir,
+    )
+
+
+def _load_katas(root: Path, number: int, dir_name: str) -> tuple[Kata, ...]:
+    rel = f"phases/{dir_name}/phase.toml"
+    path = root / rel
+    if not path.exists():
+        return ()
+    data = _read_toml(path, rel)
+    raw_katas = data.get("kata", [])
+    if not isinstance(raw_katas, list):
+        raise CatalogError(rel, "kata", "should be an array of tables ([[kata]])")
+    return tuple(_load_kata(raw, i, number, dir_name, rel) for i, raw in enumerate(raw_katas))
+
+
+def load_catalog(root: Path) -> Catalog:
+    data = _read_toml(root / CURRICULUM_FILE, CURRICULUM_FILE)
+    phases = []
+    for index, raw in enumerate(data.get("phase", [])):
+        where = f"phase[{index}]."
+        number = _get(raw, "number", int, CURRICULUM_FILE, where)
+        slug = _get(raw, "slug", str, CURRICULUM_FILE, where)
+        dir_name = f"p{number}_{slug}"
+        phases.append(
+            Phase(
+                number=number,
+                slug=slug,
+                title=_get(raw, "title", str, CURRICULUM_FILE, where),
+                goal=_get(raw, "goal", str, CURRICULUM_FILE, where),
+                topics=_strings(raw, "topics", CURRICULUM_FILE, where),
+                lesson_topics=_strings(raw, "lesson_topics", CURRICULUM_FILE, where, default=()),
+                katas=_load_katas(root, number, dir_name),
+            )
+        )
+    return Catalog(root=root, phases=tuple(phases))

@@ -1,0 +1,132 @@
+"""The `checker` command line: parse, dispatch, and turn every known problem into one paragraph.
+
+Exit codes: 0 everything asked passed; 1 some check failed; 2 usage or environment error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from checker import __version__
+from checker.errors import CheckerError
+
+COMMANDS = {
+    "status": "show your progress, phase by phase (the default)",
+    "phase": "grade every kata of a phase: checker phase 1",
+    "kata": "grade one kata and show each check: checker kata 1.3 (alias: check)",
+    "list": "list every kata with its last status",
+    "next": "show the first kata you have not solved: what to build and what fails",
+    "hint": "reveal the next hint for a kata, one more each time: checker hint 1.3",
+    "show": "show a kata's instructions: checker show 1.3",
+    "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
+    "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
+}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one paragraph, exit 2, no usage dump
+        raise CheckerError(f"{message}. Run `{self.prog} --help` for usage.")
+
+
+def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    default = argparse.SUPPRESS if suppress else None
+    group = parser.add_argument_group("database")
+    group.add_argument("--db", choices=("sqlite", "postgres"), default=default,
+                       help="where the checks run (default: sqlite, which needs no setup)")
+    group.add_argument("--db-url", default=default, metavar="URL",
+                       help="Postgres URL (default: $CHECKER_DATABASE_URL, else docker-compose.yml's)")
+    group.add_argument("--timeout", type=float, default=argparse.SUPPRESS if suppress else None,
+                       metavar="SECONDS", help="time limit for one check (default: 5)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="checker",
+        description="Grade the SQLAlchemy + FastAPI katas. Edit files in katas/, then check them.",
+        epilog="Start with `checker next`. Exit codes: 0 passed, 1 a check failed, 2 usage or setup error.",
+    )
+    parser.add_argument("--version", action="version", version=f"checker {__version__}")
+    _database_options(parser, suppress=False)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, aliases=list(aliases), help=COMMANDS[name], description=COMMANDS[name])
+        _database_options(cmd, suppress=True)
+        return cmd
+
+    command("status").add_argument("--json", action="store_true", help="print JSON")
+    phase = command("phase")
+    phase.add_argument("number", help="the phase number, e.g. 1")
+    phase.add_argument("--json", action="store_true", help="print JSON")
+    kata = command("kata", aliases=["check"])
+    kata.add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
+    kata.add_argument("--json", action="store_true", help="print JSON")
+    command("list").add_argument("--json", action="store_true", help="print JSON")
+    command("next")
+    command("hint").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
+    command("show").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
+    verify = command("verify")
+    verify.add_argument("--phase", metavar="N", help="only this phase")
+    verify.add_argument("--static", action="store_true",
+                        help="catalog and stub-sync checks only; runs no checks (seconds)")
+    verify.add_argument("--json", action="store_true", help="print JSON")
+    stubs = command("stubs")
+    stubs.add_argument("--phase", metavar="N", help="only this phase")
+    stubs.add_argument("--check", action="store_true", help="only report stubs that are out of sync")
+    return parser
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    from checker.catalog import load_catalog
+    from checker.commands import grade, info, maintain
+    from checker.commands.lookup import find_kata, find_phase
+    from checker.databases import resolve_target
+    from checker.paths import find_root
+    from checker.runner import DEFAULT_TIMEOUT
+
+    catalog = load_catalog(find_root())
+    command = args.command or "status"
+    as_json = getattr(args, "json", False)
+    timeout = args.timeout or DEFAULT_TIMEOUT
+
+    def target():  # resolved lazily: commands that run nothing need no database
+        return resolve_target(args.db, args.db_url)
+
+    if command == "status":
+        return info.status(catalog, as_json)
+    if command == "list":
+        return info.list_katas(catalog, as_json)
+    if command == "show":
+        return info.show(catalog, find_kata(catalog, args.kata_id))
+    if command == "hint":
+        return info.hint(catalog, find_kata(catalog, args.kata_id))
+    if command in ("kata", "check"):
+        return grade.show_kata(catalog, find_kata(catalog, args.kata_id), target(), timeout, as_json)
+    if command == "phase":
+        phase = find_phase(catalog, args.number)
+        title = f"Phase {phase.number} — {phase.title}"
+        return grade.show_phase(catalog, list(phase.katas), target(), timeout, title, as_json)
+    if command == "next":
+        return grade.next_kata(catalog, target(), timeout)
+    phases = [find_phase(catalog, args.phase)] if args.phase else [p for p in catalog.phases if p.available]
+    if command == "verify":
+        return maintain.run_verify(catalog, phases, target(), args.static, as_json)
+    if command == "stubs":
+        return maintain.stubs(catalog, phases, args.check)
+    raise CheckerError(f"Unknown command {command!r}.")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args)
+    except CheckerError as exc:
+        from checker import ui
+
+        ui.error(str(exc))
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130

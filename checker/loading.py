@@ -1,0 +1,91 @@
+"""Importing a learner's kata (or a solution, or a mutant) from its file, and explaining failures.
+
+Katas are loaded by path, not through sys.path, so that the same checks can grade `katas/`,
+`solutions/` or a mutant written to a temporary folder. The module is registered in sys.modules
+under its importable name first: SQLAlchemy and dataclasses resolve annotations through it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+import traceback
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+
+class KataLoadError(Exception):
+    """The kata's file could not be imported; `str()` is one line: file:line: what went wrong."""
+
+
+def display_path(path: str | Path, root: Path) -> str:
+    """A path the learner can click: relative to the workbook when it lies inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def describe_exception_site(exc: BaseException, inside: Path, root: Path) -> str | None:
+    """file:line of the deepest frame of `exc` that lies in `inside` (a file or a package)."""
+    inside = inside.resolve()
+    site = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        frame_path = Path(frame.filename).resolve()
+        if frame_path == inside or inside in frame_path.parents:
+            site = f"{display_path(frame_path, root)}:{frame.lineno}"
+    return site
+
+
+def _describe_load_error(exc: BaseException, path: Path, root: Path) -> str:
+    if isinstance(exc, SyntaxError):
+        where = f"{display_path(exc.filename or path, root)}:{exc.lineno}"
+        code = f" (in `{exc.text.strip()}`)" if exc.text and exc.text.strip() else ""
+        return f"{where}: {type(exc).__name__}: {exc.msg}{code}"
+    where = describe_exception_site(exc, path, root) or display_path(path, root)
+    return f"{where}: {type(exc).__name__}: {exc}"
+
+
+def load_module(path: Path, name: str, root: Path) -> ModuleType:
+    """Import the file (or package folder) at `path` as `name`; KataLoadError if it fails."""
+    if path.is_dir():
+        spec = importlib.util.spec_from_file_location(
+            name, path / "__init__.py", submodule_search_locations=[str(path)]
+        )
+    else:
+        spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None or not (path.exists()):
+        raise KataLoadError(f"{display_path(path, root)}: the file does not exist")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        del sys.modules[name]
+        raise KataLoadError(_describe_load_error(exc, path, root)) from None
+    return module
+
+
+class KataModule:
+    """The learner's module, as the checks see it: a missing name fails with a sentence, not an
+    AttributeError deep inside a check."""
+
+    def __init__(self, module: ModuleType, shown_as: str) -> None:
+        self._module = module
+        self._shown_as = shown_as
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return getattr(self._module, name)
+        except AttributeError:
+            pytest.fail(
+                f"{self._shown_as} has no `{name}`, which the checks use. Did you rename or "
+                "delete it? The stub defines it; `checker show` repeats what to build.",
+                pytrace=False,
+            )
+
+    def __repr__(self) -> str:
+        return f"<kata {self._shown_as}>"

@@ -1,0 +1,19 @@
+"""Mutants: a solution with one named common mistake applied."""
+
+from __future__ import annotations
+
+from checker.catalog import Mutant
+
+
+class MutantError(ValueError):
+    """The mutant's `find` text does not occur exactly once in the solution."""
+
+
+def apply_mutant(solution: str, mutant: Mutant) -> str:
+    occurrences = solution.count(mutant.find)
+    if occurrences != 1:
+        raise MutantError(
+            f"mutant {mutant.name!r}: its `find` text occurs {occurrences} times in the "
+            "solution (it must occur exactly once)"
+        )
+    return solution.replace(mutant.find, mutant.replace)

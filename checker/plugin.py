@@ -1,0 +1,352 @@
+"""The pytest plugin that grades katas (load it with `-p checker.plugin`).
+
+Fixtures for the checks:
+  kata       the module under test (katas/ by default; --kata-root / --kata-file change it)
+  reference  the solution module, for differential checks
+  db         which database this run uses (`db.dialect` is "sqlite" or "postgresql")
+  db_url     the URL of a fresh, empty database for this check only
+  engine     an Engine on that database; session: a Session on it
+  queries    the SQL the check's code sent, with `queries.budget(n, "what")`
+
+It writes a JSON report (--checker-report) after every check, so that the CLI can read what was
+graded even when it has to stop a run that hangs.
+"""
+
+from __future__ import annotations
+
+import gc
+import re
+import traceback
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from checker import results as r
+from checker.atomic import write_json_atomic
+from checker.loading import KataLoadError, KataModule, describe_exception_site, display_path, load_module
+from checker.provision import Databases
+from checker.sqlcapture import Capture, QueryLog
+
+_TEST_FILE = re.compile(r"^test_(k\d+_\w+)\.py$")
+_PHASE_DIR = re.compile(r"^p(\d+)_\w+$")
+_KATA_NUMBER = re.compile(r"^k(\d+)_")
+
+STATE = pytest.StashKey["CheckerState"]()
+LOAD_FAILED = pytest.StashKey[bool]()
+RESULT = pytest.StashKey[dict]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("checker", "grading katas")
+    group.addoption("--kata-root", help="folder holding pN_slug/kMM_slug.py to grade (default: katas/)")
+    group.addoption(
+        "--kata-file", action="append", default=[], metavar="ID=PATH",
+        help="grade PATH as kata ID (used for stubs and mutants); may repeat",
+    )
+    group.addoption("--checker-db", choices=("sqlite", "postgres"), default="sqlite")
+    group.addoption("--checker-db-url", help="the Postgres server for --checker-db postgres")
+    group.addoption("--checker-report", help="write the results here as JSON")
+
+
+class KataRef:
+    """Which kata a check file grades, worked out from its path: phases/p1_core/test_k01_x.py."""
+
+    def __init__(self, test_path: Path) -> None:
+        match = _TEST_FILE.match(test_path.name)
+        phase = _PHASE_DIR.match(test_path.parent.name)
+        if not match or not phase:
+            raise pytest.UsageError(f"{test_path} is not a kata check file (phases/pN_slug/test_kMM_slug.py)")
+        self.stem = match[1]
+        self.phase_dir = test_path.parent.name
+        self.root = test_path.parent.parent.parent
+        number = _KATA_NUMBER.match(self.stem)
+        assert number
+        self.id = f"{phase[1]}.{int(number[1])}"
+
+    def source(self, folder: Path) -> Path:
+        package = folder / self.phase_dir / self.stem
+        return package if package.is_dir() else package.with_suffix(".py")
+
+
+class CheckerState:
+    def __init__(self, config: pytest.Config) -> None:
+        option = config.option
+        self.kata_root = Path(option.kata_root).resolve() if option.kata_root else None
+        self.overrides = dict(self._parse_override(item) for item in option.kata_file)
+        self.report_path = Path(option.checker_report) if option.checker_report else None
+        self.databases = Databases(option.checker_db, option.checker_db_url)
+        self.capture = Capture()
+        self.modules: dict[tuple[str, str], Any] = {}
+        self.report: dict[str, Any] = {
+            "version": r.REPORT_VERSION,
+            "database": option.checker_db,
+            "environment_error": None,
+            "current": None,
+            "collection_errors": [],
+            "katas": {},
+            "checks": [],
+        }
+
+    @staticmethod
+    def _parse_override(item: str) -> tuple[str, Path]:
+        kata_id, sep, path = item.partition("=")
+        if not sep:
+            raise pytest.UsageError(f"--kata-file wants ID=PATH, not {item!r}")
+        return kata_id, Path(path).resolve()
+
+    def write(self) -> None:
+        if self.report_path:
+            write_json_atomic(self.report_path, self.report)
+
+    def module(self, ref: KataRef, role: str) -> Any:
+        """The kata (role "kata") or its solution (role "reference"), imported once a run."""
+        key = (ref.id, role)
+        if key not in self.modules:
+            if role == "reference":
+                path, name = ref.source(ref.root / "solutions"), f"solutions.{ref.phase_dir}.{ref.stem}"
+            else:
+                path = self.overrides.get(ref.id) or ref.source(self.kata_root or ref.root / "katas")
+                name = f"katas.{ref.phase_dir}.{ref.stem}"
+            shown = display_path(path, ref.root)
+            self.report["katas"].setdefault(ref.id, {"file": shown, "load_error": None})
+            try:
+                self.modules[key] = KataModule(load_module(path, name, ref.root), shown)
+            except KataLoadError as exc:
+                self.modules[key] = exc
+                if role == "kata":
+                    self.report["katas"][ref.id]["load_error"] = str(exc)
+        return self.modules[key]
+
+
+def _state(config: pytest.Config) -> CheckerState:
+    return config.stash[STATE]
+
+
+def _record_statement(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, executemany: bool
+) -> None:
+    for capture in _CAPTURES:
+        capture.record(statement, parameters, executemany)
+
+
+_CAPTURES: list[Capture] = []  # the listener is attached to the Engine class once per process
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres_only: the check needs PostgreSQL")
+    state = CheckerState(config)
+    config.stash[STATE] = state
+    if not event.contains(Engine, "before_cursor_execute", _record_statement):
+        event.listen(Engine, "before_cursor_execute", _record_statement)
+    _CAPTURES.append(state.capture)
+    config.pluginmanager.register(ReportHooks(state), "checker-report")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    state = config.stash.get(STATE, None)
+    if state:
+        state.databases.stop()
+        if state.capture in _CAPTURES:
+            _CAPTURES.remove(state.capture)
+
+
+class ReportHooks:
+    """Hooks that need the run's state: set-up, collection errors, the check in progress."""
+
+    def __init__(self, state: CheckerState) -> None:
+        self.state = state
+
+    def pytest_sessionstart(self, session: pytest.Session) -> None:
+        try:
+            self.state.databases.start()
+        except Exception as exc:
+            from checker.databases import unreachable_message
+
+            message = unreachable_message(self.state.databases.server_url or "", str(exc))
+            self.state.report["environment_error"] = message
+            self.state.write()
+            pytest.exit(message, returncode=3)
+        self.state.write()
+
+    def pytest_collectreport(self, report: pytest.CollectReport) -> None:
+        if report.failed:
+            self.state.report["collection_errors"].append(
+                {"nodeid": report.nodeid, "message": str(report.longrepr)[-2000:]}
+            )
+            self.state.write()
+
+    def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
+        self.state.report["current"] = nodeid
+        self.state.write()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    capture = _state(item.config).capture
+    capture.reset()
+    capture.active = True
+    try:
+        return (yield)
+    finally:
+        capture.active = False
+
+
+def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: CheckerState) -> tuple[str, str, str | None]:
+    """(kind, message, where) for a failed phase of a check."""
+    excinfo = call.excinfo
+    assert excinfo is not None
+    exc = excinfo.value
+    root = KataRef(item.path).root
+    if item.stash.get(LOAD_FAILED, False):
+        return r.KIND_LOAD, str(exc), None
+    ref = KataRef(item.path)
+    kata_source = state.overrides.get(ref.id) or ref.source(state.kata_root or root / "katas")
+    learner_site = describe_exception_site(exc, kata_source, root)
+    check_site = describe_exception_site(exc, item.path, root)
+    text = str(exc)
+    if text.startswith("Timeout") or "Timeout >" in text:
+        return r.KIND_TIMEOUT, f"Stopped after the time limit: {text.splitlines()[0]}. Is there a loop that never ends, or a query waiting on a lock?", learner_site
+    if isinstance(exc, NotImplementedError):
+        function = _innermost_function(exc, kata_source)
+        todo = f" (TODO: {text})" if text else ""
+        return r.KIND_TODO, f"`{function}` is not written yet{todo}.", learner_site
+    if isinstance(exc, AssertionError):
+        message, _, _ = text.partition("\nassert ")
+        return r.KIND_ASSERTION, (message.strip() or text), check_site
+    if excinfo.errisinstance(pytest.fail.Exception):
+        return r.KIND_ASSERTION, text, check_site
+    return r.KIND_EXCEPTION, f"Your code raised {type(exc).__name__}: {text}", learner_site or check_site
+
+
+def _innermost_function(exc: BaseException, inside: Path) -> str:
+    inside = inside.resolve()
+    name = "this part"
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        if path == inside or inside in path.parents:
+            name = frame.name + "()"
+    return name
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[Any]:
+    if call.excinfo is None:
+        report = yield
+    else:
+        # Garbage from learner code (a leaked Connection, say) must not be collected while pytest
+        # parses source for the failure's traceback: CPython 3.11's AST builder can fail then
+        # ("AST constructor recursion depth mismatch"). Collect it now, then hold the GC off.
+        gc.collect()
+        gc.disable()
+        try:
+            report = yield
+        finally:
+            gc.enable()
+    state = _state(item.config)
+    if call.when == "setup":
+        item.stash[RESULT] = {
+            "kata": KataRef(item.path).id,
+            "nodeid": item.nodeid,
+            "name": item.name,
+            "description": _first_doc_line(item),
+            "outcome": r.PASSED,
+            "kind": None,
+            "message": "",
+            "where": None,
+            "duration": 0.0,
+            "statements": [],
+            "statements_dropped": 0,
+        }
+    result = item.stash[RESULT]
+    result["duration"] += report.duration
+    if report.skipped and result["outcome"] == r.PASSED:
+        result["outcome"] = r.SKIPPED
+        result["message"] = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else ""
+    elif report.failed and result["outcome"] in (r.PASSED, r.SKIPPED):
+        kind, message, where = _describe_failure(item, call, state)
+        result.update(
+            outcome=r.FAILED if call.when == "call" and kind != r.KIND_LOAD else r.ERROR,
+            kind=kind, message=message, where=where,
+        )
+    if call.when == "call":
+        result["statements"] = [s.to_json() for s in state.capture.statements]
+        result["statements_dropped"] = state.capture.dropped
+    if call.when == "teardown":
+        state.report["checks"].append(result)
+        state.report["current"] = None
+        state.write()
+    return report
+
+
+def _first_doc_line(item: pytest.Item) -> str:
+    doc = getattr(getattr(item, "function", None), "__doc__", None) or ""
+    return doc.strip().splitlines()[0] if doc.strip() else ""
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+def _kata_fixture(request: pytest.FixtureRequest, role: str) -> Any:
+    state = _state(request.config)
+    module = state.module(KataRef(request.path), role)
+    if isinstance(module, KataLoadError):
+        request.node.stash[LOAD_FAILED] = role == "kata"
+        who = "" if role == "kata" else "the reference solution: "
+        pytest.fail(f"{who}{module}", pytrace=False)
+    return module
+
+
+@pytest.fixture
+def kata(request: pytest.FixtureRequest) -> Any:
+    """The learner's module (or whatever this run grades in its place)."""
+    return _kata_fixture(request, "kata")
+
+
+@pytest.fixture
+def reference(request: pytest.FixtureRequest) -> Any:
+    """The reference solution, for checks that compare against it."""
+    return _kata_fixture(request, "reference")
+
+
+@pytest.fixture
+def db(request: pytest.FixtureRequest) -> Databases:
+    return _state(request.config).databases
+
+
+@pytest.fixture
+def db_url(db: Databases) -> Iterator[str]:
+    """A fresh, empty database for this check alone."""
+    with db.fresh() as url:
+        yield url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    created = create_engine(db_url)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as opened:
+        yield opened
+
+
+@pytest.fixture
+def queries(request: pytest.FixtureRequest) -> QueryLog:
+    return QueryLog(_state(request.config).capture)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.option.checker_db == "postgres":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (run with --db postgres)")
+    for item in items:
+        if item.get_closest_marker("postgres_only"):
+            item.add_marker(skip)

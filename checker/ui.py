@@ -1,0 +1,224 @@
+"""Everything the learner sees. The only module that imports rich.
+
+On a terminal: colour, symbols and boxed tables. Piped, or with NO_COLOR set: plain words and
+ASCII tables, so logs and CI output stay readable.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.markup import escape
+from rich.panel import Panel
+from rich.table import Table
+
+from checker import results as r
+from checker.catalog import Catalog, Kata
+from checker.progress import EDITED, Progress
+
+_plain = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
+out = Console(highlight=False, no_color=_plain, width=None if sys.stdout.isatty() else 100)
+err = Console(stderr=True, highlight=False, no_color=_plain, width=None if sys.stderr.isatty() else 100)
+
+_SYMBOL = {
+    r.KATA_PASSED: ("✓", "PASS", "green"),
+    r.KATA_FAILED: ("✗", "FAIL", "red"),
+    r.KATA_BROKEN: ("!", "BROKEN", "red bold"),
+    r.KATA_TIMEOUT: ("⏱", "TIMEOUT", "yellow"),
+    r.KATA_NOT_RUN: ("·", "-", "dim"),
+    EDITED: ("~", "EDITED", "yellow"),
+}
+
+
+def _box() -> box.Box:
+    return box.ASCII if _plain else box.SIMPLE_HEAD
+
+
+def _badge(status: str) -> str:
+    symbol, word, style = _SYMBOL.get(status, ("?", status.upper(), ""))
+    return word if _plain else f"[{style}]{symbol} {escape(status)}[/]"
+
+
+def clickable(rel_path: str | None, root: Path) -> str:
+    """A path relative to where the learner stands, which terminals make clickable."""
+    if not rel_path:
+        return ""
+    path, _, line = rel_path.partition(":")
+    full = Path(path) if Path(path).is_absolute() else root / path
+    try:
+        shown = os.path.relpath(full)
+    except ValueError:  # another drive on Windows
+        shown = str(full)
+    return f"{shown}:{line}" if line else shown
+
+
+def error(message: str) -> None:
+    err.print(("error: " if _plain else "[red bold]error:[/] ") + escape(message), soft_wrap=False)
+
+
+def print_json(data: Any) -> None:
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# --- a run of checks ------------------------------------------------------------------------
+
+
+def _fold(statements: tuple[r.StatementRecord, ...], dropped: int, limit: int = 8) -> list[str]:
+    groups: list[list[Any]] = []
+    for s in statements:
+        if groups and groups[-1][0] == s.sql:
+            groups[-1][1] += 1
+        else:
+            groups.append([s.sql, 1, s.params])
+    lines = []
+    for sql, count, params in groups[:limit]:
+        shown = sql if len(sql) <= 160 else sql[:157] + "…"
+        suffix = f"  — ×{count}" if count > 1 else (f"  {params}" if params not in ("()", "{}", "[]") else "")
+        lines.append(shown + suffix)
+    if len(groups) > limit:
+        lines.append(f"… and {len(groups) - limit} more")
+    if dropped:
+        lines.append(f"… and {dropped} more statements not recorded")
+    return lines
+
+
+def render_check(check: r.CheckResult, root: Path) -> None:
+    if check.ok:
+        mark = "PASS" if _plain else "[green]✓[/]"
+        out.print(f"  {mark} {escape(check.description or check.name)}")
+        return
+    mark = "FAIL" if _plain else "[red]✗[/]"
+    out.print(f"  {mark} {escape(check.description or check.name)}  [dim]({escape(check.name)})[/]")
+    for line in (check.message or check.outcome).splitlines():
+        out.print(f"      {escape(line)}")
+    if check.where:
+        out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
+    if check.statements and check.kind in (r.KIND_ASSERTION, r.KIND_EXCEPTION):
+        out.print(f"      [dim]SQL your code sent ({len(check.statements) + check.statements_dropped}):[/]")
+        for line in _fold(check.statements, check.statements_dropped):
+            out.print(f"        [cyan]{escape(line)}[/]")
+
+
+def render_kata_result(result: r.KataResult, root: Path) -> None:
+    counts = f"{result.passed_count}/{len(result.checks)} checks pass"
+    out.print(f"\n[bold]Kata {result.kata_id}[/] — {escape(result.title)}   {_badge(result.status)}  [dim]{counts}[/]")
+    out.print(f"  [dim]file:[/] {escape(clickable(result.file, root))}")
+    if result.problem:
+        out.print(Panel(escape(result.problem), border_style="red", box=box.ASCII if _plain else box.ROUNDED))
+        if result.status == r.KATA_BROKEN:
+            return
+    for check in result.checks:
+        render_check(check, root)
+
+
+def render_run_table(run: r.RunResult, root: Path, title: str) -> None:
+    table = Table(title=title, box=_box(), title_justify="left")
+    table.add_column("kata")
+    table.add_column("title")
+    table.add_column("status")
+    table.add_column("checks", justify="right")
+    for result in run.katas:
+        checks = f"{result.passed_count}/{len(result.checks)}" if result.checks else ""
+        table.add_row(result.kata_id, escape(result.title), _badge(result.status), checks)
+    out.print(table)
+    passed = sum(1 for k in run.katas if k.status == r.KATA_PASSED)
+    out.print(f"{passed}/{len(run.katas)} katas pass on {escape(run.database)}.")
+
+
+def render_next_step(result: r.KataResult | None, root: Path) -> None:
+    if result is None:
+        out.print("[green]Every kata here passes.[/] Run `checker` to see your progress.")
+        return
+    out.print(
+        f"\nNext: kata {result.kata_id}. Edit {escape(clickable(result.file, root))}, then run "
+        f"`checker kata {result.kata_id}` (`checker hint {result.kata_id}` if you are stuck)."
+    )
+
+
+# --- progress -------------------------------------------------------------------------------
+
+
+def render_status(catalog: Catalog, progress: Progress, next_kata: Kata | None) -> None:
+    table = Table(title="Your progress", box=_box(), title_justify="left")
+    table.add_column("phase")
+    table.add_column("title")
+    table.add_column("passed", justify="right")
+    table.add_column("progress")
+    for phase in catalog.phases:
+        if not phase.available:
+            table.add_row(str(phase.number), escape(phase.title), "", "[dim]coming soon[/]" if not _plain else "coming soon")
+            continue
+        passed = sum(1 for k in phase.katas if progress.status(k) == r.KATA_PASSED)
+        total = len(phase.katas)
+        width = 20
+        filled = round(width * passed / total)
+        bar = ("#" * filled + "." * (width - filled)) if _plain else f"[green]{'━' * filled}[/][dim]{'━' * (width - filled)}[/]"
+        table.add_row(str(phase.number), escape(phase.title), f"{passed}/{total}", bar)
+    out.print(table)
+    if next_kata:
+        out.print(
+            f"Next: kata {next_kata.id} — {escape(next_kata.title)}. Run `checker next` to see "
+            "what to build, or `checker phase N` to grade a whole phase."
+        )
+    else:
+        out.print("[green]Every available kata passes.[/]")
+    out.print("[dim]Statuses are from your last run; `checker phase N` checks again.[/]")
+
+
+def render_list(catalog: Catalog, progress: Progress) -> None:
+    table = Table(box=_box())
+    for column in ("kata", "title", "topics", "db", "status"):
+        table.add_column(column)
+    for kata in catalog.katas:
+        table.add_row(kata.id, escape(kata.title), ", ".join(kata.topics), kata.db, _badge(progress.status(kata)))
+    out.print(table)
+
+
+# --- instructions and hints -------------------------------------------------------------------
+
+
+def render_instructions(kata: Kata, instructions: str, file: str, root: Path, lesson: str) -> None:
+    out.print(f"[bold]Kata {kata.id} — {escape(kata.title)}[/]")
+    out.print(f"[dim]topics:[/] {', '.join(kata.topics)}   [dim]database:[/] {kata.db}")
+    out.print(f"[dim]edit:[/] {escape(clickable(file, root))}   [dim]lesson:[/] {escape(clickable(lesson, root))}\n")
+    out.print(Markdown(instructions) if not _plain else instructions)
+
+
+def render_hints(kata: Kata, shown: int) -> None:
+    for number, hint in enumerate(kata.hints[:shown], start=1):
+        out.print(f"[bold]Hint {number}/{len(kata.hints)}[/] for kata {kata.id}: {escape(hint)}")
+    if shown >= len(kata.hints):
+        out.print(
+            "[dim]That was the last hint. The lesson for this phase explains the concept in "
+            "depth; a mentor can go through the talking points with you.[/]"
+        )
+    else:
+        out.print(f"[dim]Run `checker hint {kata.id}` again for the next hint.[/]")
+
+
+# --- verify ---------------------------------------------------------------------------------
+
+
+def render_verify(result: Any) -> None:
+    table = Table(title=f"checker verify — {escape(result.database)}", box=_box(), title_justify="left")
+    for column in ("kata", "title", "checks", "stub fails", "mutants", "verdict"):
+        table.add_column(column)
+    for v in result.verdicts:
+        verdict = ("OK" if _plain else "[green]✓ ok[/]") if v.ok else ("PROBLEM" if _plain else "[red]✗ problem[/]")
+        stub = "" if result.static_only else f"{v.stub_failing}/{v.checks}"
+        mutants = f"{v.mutants_total}" if result.static_only else f"{v.mutants_caught}/{v.mutants_total}"
+        table.add_row(v.kata_id, escape(v.title), "" if result.static_only else str(v.checks), stub, mutants, verdict)
+    out.print(table)
+    for v in result.verdicts:
+        for problem in v.problems:
+            out.print(f"  kata {v.kata_id}: {escape(problem)}")
+    for problem in result.phase_problems:
+        out.print(f"  {problem.where}: {escape(problem.what)}")
+    out.print(("" if _plain else "[bold]") + escape(result.summary) + ("" if _plain else "[/]"))
