@@ -24,8 +24,8 @@ from checker.catalog import Catalog, Kata
 from checker.progress import EDITED, Progress
 
 _plain = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
-out = Console(highlight=False, no_color=_plain, width=None if sys.stdout.isatty() else 100)
-err = Console(stderr=True, highlight=False, no_color=_plain, width=None if sys.stderr.isatty() else 100)
+out = Console(highlight=False, no_color=_plain, soft_wrap=_plain, width=None if sys.stdout.isatty() else 100)
+err = Console(stderr=True, highlight=False, no_color=_plain, soft_wrap=_plain, width=None if sys.stderr.isatty() else 100)
 
 _SYMBOL = {
     r.KATA_PASSED: ("✓", "PASS", "green"),
@@ -89,13 +89,16 @@ def _fold(statements: tuple[r.StatementRecord, ...], dropped: int, limit: int = 
     return lines
 
 
-def render_check(check: r.CheckResult, root: Path) -> None:
+def render_check(check: r.CheckResult, root: Path, same_as_previous: bool = False) -> None:
     if check.ok:
         mark = "PASS" if _plain else "[green]✓[/]"
         out.print(f"  {mark} {escape(check.description or check.name)}")
         return
     mark = "FAIL" if _plain else "[red]✗[/]"
     out.print(f"  {mark} {escape(check.description or check.name)}  [dim]({escape(check.name)})[/]")
+    if same_as_previous:  # eight checks of one unwritten function need not say so eight times
+        out.print("      [dim](the same as above)[/]")
+        return
     for line in (check.message or check.outcome).splitlines():
         out.print(f"      {escape(line)}")
     if check.where:
@@ -114,8 +117,11 @@ def render_kata_result(result: r.KataResult, root: Path) -> None:
         out.print(Panel(escape(result.problem), border_style="red", box=box.ASCII if _plain else box.ROUNDED))
         if result.status == r.KATA_BROKEN:
             return
+    previous = None
     for check in result.checks:
-        render_check(check, root)
+        said = (check.kind, check.message, check.where)
+        render_check(check, root, same_as_previous=not check.ok and said == previous)
+        previous = None if check.ok else said
 
 
 def render_run_table(run: r.RunResult, root: Path, title: str) -> None:

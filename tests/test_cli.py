@@ -132,7 +132,8 @@ def test_next_shows_instructions_and_failing_checks(workbook, cli):
         (("verify", "--phase", "x"), "There is no phase 'x'"),
         (("frobnicate",), "invalid choice"),
         (("kata",), "required"),
-        (("kata", "1.1", "--db-url", "sqlite:///x.db"), "--db-url is for Postgres"),
+        (("kata", "1.1", "--db", "sqlite", "--db-url", "postgresql://x@y/z"), "--db-url is for Postgres"),
+        (("kata", "1.1", "--db-url", "sqlite:///x.db"), "is not a PostgreSQL URL"),
         (("kata", "1.1", "--db-url", "mysql://x@y/z"), "is not a PostgreSQL URL"),
     ],
 )

@@ -60,8 +60,8 @@ def create_schema(engine: Engine) -> None:
 
 def add_user(connection: Connection, name: str, email: str | None = None) -> int:
     """Insert a user and return the new id; the caller commits."""
-    # TODO: execute insert(user_table).values(...); the key is in result.inserted_primary_key
-    raise NotImplementedError('execute insert(user_table).values(...); the key is in result.inserted_primary_key')
+    # TODO: execute insert(user_table).values(...); the new key is on the result
+    raise NotImplementedError('execute insert(user_table).values(...); the new key is on the result')
 
 
 def find_user(connection: Connection, user_id: int) -> Row | None:
@@ -72,5 +72,5 @@ def find_user(connection: Connection, user_id: int) -> Row | None:
 
 def emails_of(connection: Connection, name_prefix: str) -> list[str]:
     """Emails of users whose name starts with name_prefix, ordered by name; no NULLs."""
-    # TODO: select the email column; .where() with .startswith() and .is_not(None); .order_by()
-    raise NotImplementedError('select the email column; .where() with .startswith() and .is_not(None); .order_by()')
+    # TODO: select(email column).where(startswith, is_not(None)).order_by(name column)
+    raise NotImplementedError('select(email column).where(startswith, is_not(None)).order_by(name column)')

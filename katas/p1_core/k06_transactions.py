@@ -52,8 +52,8 @@ class User(Base):
 
 def create_user(engine: Engine, username: str, karma: int = 0) -> int:
     """Insert a User in one committed transaction and return its id."""
-    # TODO: open `with Session(engine) as session, session.begin():`, add, flush, return the id
-    raise NotImplementedError('open `with Session(engine) as session, session.begin():`, add, flush, return the id')
+    # TODO: in `with Session(engine) as session, session.begin():` add, flush, return id
+    raise NotImplementedError('in `with Session(engine) as session, session.begin():` add, flush, return id')
 
 
 def transfer_karma(engine: Engine, from_user_id: int, to_user_id: int, points: int) -> None:

@@ -69,7 +69,7 @@ def create_schema(engine: Engine) -> None:
 
 def add_user(connection: Connection, name: str, email: str | None = None) -> int:
     """Insert a user and return the new id; the caller commits."""
-    # BEGIN SOLUTION execute insert(user_table).values(...); the key is in result.inserted_primary_key
+    # BEGIN SOLUTION execute insert(user_table).values(...); the new key is on the result
     result = connection.execute(insert(user_table).values(name=name, email=email))
     return result.inserted_primary_key[0]
     # END SOLUTION
@@ -85,7 +85,7 @@ def find_user(connection: Connection, user_id: int) -> Row | None:
 
 def emails_of(connection: Connection, name_prefix: str) -> list[str]:
     """Emails of users whose name starts with name_prefix, ordered by name; no NULLs."""
-    # BEGIN SOLUTION select the email column; .where() with .startswith() and .is_not(None); .order_by()
+    # BEGIN SOLUTION select(email column).where(startswith, is_not(None)).order_by(name column)
     statement = (
         select(user_table.c.email)
         .where(user_table.c.name.startswith(name_prefix), user_table.c.email.is_not(None))

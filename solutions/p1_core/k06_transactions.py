@@ -52,7 +52,7 @@ class User(Base):
 
 def create_user(engine: Engine, username: str, karma: int = 0) -> int:
     """Insert a User in one committed transaction and return its id."""
-    # BEGIN SOLUTION open `with Session(engine) as session, session.begin():`, add, flush, return the id
+    # BEGIN SOLUTION in `with Session(engine) as session, session.begin():` add, flush, return id
     with Session(engine) as session, session.begin():
         user = User(username=username, karma=karma)
         session.add(user)

@@ -1,0 +1,217 @@
+"""Checks for kata 1.5 — dataclass models."""
+
+import dataclasses
+import inspect as pyinspect
+import time
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass, Session
+
+
+def _models(kata):
+    """(Tag, Post), after checking that Base makes dataclass models."""
+    base = kata.Base
+    assert isinstance(base, type) and issubclass(base, DeclarativeBase), (
+        f"Base is {base!r}, which does not subclass sqlalchemy.orm.DeclarativeBase."
+    )
+    assert issubclass(base, MappedAsDataclass), (
+        "Base subclasses DeclarativeBase but not MappedAsDataclass, so its models get the "
+        "keyword-only ORM constructor. Write `class Base(MappedAsDataclass, DeclarativeBase)`."
+    )
+    tag, post = kata.Tag, kata.Post
+    for model, table in ((tag, "tag"), (post, "post")):
+        assert issubclass(model, base) and dataclasses.is_dataclass(model), (
+            f"{model.__name__} is not a dataclass model; it should subclass Base."
+        )
+        assert model.__table__.name == table, (
+            f"{model.__name__} is mapped to {model.__table__.name!r}; expected {table!r}."
+        )
+    return tag, post
+
+
+def _make(model, *args, **kwargs):
+    """model(*args, **kwargs), failing the check with the call spelled out on a TypeError."""
+    shown = [repr(a) if len(repr(a)) <= 30 else repr(a)[:27] + "...'" for a in args]
+    call = ", ".join(shown + [f"{k}={v!r}" for k, v in kwargs.items()])
+    try:
+        return model(*args, **kwargs)
+    except TypeError as exc:
+        params = list(pyinspect.signature(model.__init__).parameters)[1:]
+        pytest.fail(
+            f"{model.__name__}({call}) raised TypeError: {exc}. Its __init__ takes {params!r}.",
+            pytrace=False,
+        )
+
+
+def _as_utc(moment: datetime) -> datetime:
+    """SQLite gives naive datetimes back (they hold UTC wall time); Postgres gives aware ones."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
+def _close_to_now(moment: datetime) -> bool:
+    return abs(_as_utc(moment) - datetime.now(timezone.utc)) < timedelta(minutes=2)
+
+
+def test_base_makes_dataclasses(kata):
+    """Base mixes MappedAsDataclass into DeclarativeBase, so Tag and Post are dataclasses."""
+    Tag, Post = _models(kata)
+    tables = set(kata.Base.metadata.tables)
+    assert {"tag", "post"} <= tables, f"Base.metadata has the tables {sorted(tables)!r}; expected tag and post."
+
+
+def test_tag_takes_name_positionally(kata):
+    """Tag('python') works and gets the default color 'gray'."""
+    Tag, _ = _models(kata)
+    tag = _make(Tag, "python")
+    assert tag.name == "python", f"Tag('python').name is {tag.name!r}; expected 'python'."
+    assert tag.color == "gray", (
+        f"Tag('python').color is {tag.color!r}; expected the default 'gray' (default='gray')."
+    )
+
+
+def test_tag_color_can_be_given(kata):
+    """Tag('sql', 'blue') and Tag('sql', color='blue') both set the color."""
+    Tag, _ = _models(kata)
+    for tag, call in ((_make(Tag, "sql", "blue"), "Tag('sql', 'blue')"),
+                      (_make(Tag, "sql", color="blue"), "Tag('sql', color='blue')")):
+        assert (tag.name, tag.color) == ("sql", "blue"), (
+            f"{call} has name={tag.name!r}, color={tag.color!r}; expected 'sql' and 'blue'."
+        )
+
+
+def test_tag_id_is_not_an_init_argument(kata):
+    """id is assigned by the database: Tag(...) does not accept it."""
+    Tag, _ = _models(kata)
+    params = list(pyinspect.signature(Tag.__init__).parameters)[1:]
+    assert "id" not in params and "created_at" not in params, (
+        f"Tag.__init__ takes {params!r}; id and created_at are filled in by the database, so "
+        "give them mapped_column(..., init=False)."
+    )
+    with pytest.raises(TypeError):
+        Tag("python", id=7)
+        pytest.fail("Tag('python', id=7) was accepted; expected a TypeError (init=False).")
+    tag = _make(Tag, "python")
+    assert tag.id is None, f"A new Tag('python') has id {tag.id!r}; expected None until it is saved."
+
+
+def test_tag_repr_shows_its_fields(kata):
+    """repr(Tag('python')) is the dataclass repr naming the fields."""
+    Tag, _ = _models(kata)
+    shown = repr(_make(Tag, "python"))
+    assert shown.startswith("Tag(") and "name='python'" in shown and "color='gray'" in shown, (
+        f"repr(Tag('python')) is {shown!r}; expected the dataclass repr, like "
+        "\"Tag(id=None, name='python', color='gray', ...)\"."
+    )
+
+
+def test_tags_compare_by_value(kata):
+    """Two Tags with the same fields are equal (dataclass __eq__); different fields are not."""
+    Tag, _ = _models(kata)
+    assert _make(Tag, "python") == _make(Tag, "python"), (
+        "Tag('python') == Tag('python') is False; a dataclass compares field values, not identity."
+    )
+    assert _make(Tag, "python") != _make(Tag, "rust"), "Tag('python') == Tag('rust') is True."
+    assert _make(Tag, "python") != _make(Tag, "python", "blue"), (
+        "Tag('python') == Tag('python', 'blue') is True; color should take part in equality."
+    )
+
+
+def test_tags_persist_and_read_back(kata, engine):
+    """Saved Tags are read back by a new session with ids, colors and a created_at from the server."""
+    Tag, _ = _models(kata)
+    kata.Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add_all([_make(Tag, "python"), _make(Tag, "sql", "blue")])
+        session.commit()
+    with Session(engine) as session:
+        tags = session.scalars(select(Tag).order_by(Tag.name)).all()
+        got = [(t.name, t.color) for t in tags]
+        assert got == [("python", "gray"), ("sql", "blue")], (
+            f"After saving Tag('python') and Tag('sql', 'blue'), read back {got!r}."
+        )
+        assert all(isinstance(t.id, int) for t in tags) and tags[0].id != tags[1].id, (
+            f"The saved Tags have ids {[t.id for t in tags]!r}; expected two different integers."
+        )
+        created = [t.created_at for t in tags]
+    assert all(c is not None and _close_to_now(c) for c in created), (
+        f"The saved Tags have created_at {created!r}; expected the database to set the current "
+        "time (server_default=func.now())."
+    )
+
+
+def test_post_body_is_left_out_of_repr(kata):
+    """repr(Post(...)) shows the title but not the body."""
+    _, Post = _models(kata)
+    body = "A very long body that nobody wants to see in a log line. " * 3
+    shown = repr(_make(Post, "Hello", body))
+    assert shown.startswith("Post(") and "'Hello'" in shown, (
+        f"repr(Post('Hello', body)) is {shown!r}; expected the dataclass repr with the title."
+    )
+    assert "A very long body" not in shown and "body=" not in shown, (
+        f"repr(Post('Hello', body)) is {shown!r}; keep body out of it with repr=False."
+    )
+
+
+def test_post_draft_is_keyword_only(kata):
+    """Post('Hi', 'text', draft=False) works; Post('Hi', 'text', False) is refused; draft defaults to True."""
+    _, Post = _models(kata)
+    assert _make(Post, "Hi", "text").draft is True, "Post('Hi', 'text').draft should default to True."
+    assert _make(Post, "Hi", "text", draft=False).draft is False, (
+        "Post('Hi', 'text', draft=False).draft is not False."
+    )
+    with pytest.raises(TypeError):
+        Post("Hi", "text", False)
+        pytest.fail(
+            "Post('Hi', 'text', False) was accepted; draft should be keyword-only (kw_only=True), "
+            "so a bare False in a call can't be misread."
+        )
+
+
+def test_post_created_at_comes_from_a_factory(kata):
+    """Each new Post gets its own aware UTC created_at when the object is made."""
+    _, Post = _models(kata)
+    first = _make(Post, "One", "text")
+    time.sleep(0.002)
+    second = _make(Post, "Two", "text")
+    stamp = first.created_at
+    assert isinstance(stamp, datetime) and stamp.tzinfo is not None and stamp.utcoffset() == timedelta(0), (
+        f"Post('One', 'text').created_at is {stamp!r}; expected an aware datetime in UTC, set "
+        "when the object is made (default_factory=lambda: datetime.now(timezone.utc))."
+    )
+    assert _close_to_now(stamp), f"Post('One', 'text').created_at is {stamp!r}; expected now."
+    assert second.created_at > first.created_at, (
+        f"Two Posts made 2 ms apart have created_at {first.created_at!r} and {second.created_at!r}; "
+        "expected the second to be later. default=datetime.now(...) is evaluated once, when the "
+        "class is defined; default_factory calls the function for every new object."
+    )
+    params = pyinspect.signature(Post.__init__).parameters
+    assert "created_at" in params and params["created_at"].kind is pyinspect.Parameter.KEYWORD_ONLY, (
+        f"Post.__init__ takes {list(params)[1:]!r}; created_at should be a keyword-only argument."
+    )
+
+
+def test_posts_persist_and_read_back(kata, db_url):
+    """A saved Post is read back by a new connection with its body, draft flag and created_at."""
+    _, Post = _models(kata)
+    writer = create_engine(db_url)
+    kata.Base.metadata.create_all(writer)
+    with Session(writer) as session:
+        post = _make(Post, "Hello", "First post")
+        made_at = post.created_at
+        session.add_all([post, _make(Post, "Later", "Second", draft=False)])
+        session.commit()
+    writer.dispose()
+    reader = create_engine(db_url)
+    with Session(reader) as session:
+        rows = [(p.title, p.body, p.draft, p.created_at) for p in session.scalars(select(Post).order_by(Post.title))]
+    reader.dispose()
+    got = [row[:3] for row in rows]
+    assert got == [("Hello", "First post", True), ("Later", "Second", False)], (
+        f"Saved Post('Hello', 'First post') and Post('Later', 'Second', draft=False); read back {got!r}."
+    )
+    stored = rows[0][3]
+    assert stored is not None and abs(_as_utc(stored) - _as_utc(made_at)) < timedelta(seconds=1), (
+        f"Post('Hello', ...) was made with created_at {made_at!r} and read back with {stored!r}."
+    )
