@@ -143,10 +143,6 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
     match = _KATA_ID.match(kata_id)
     if not match or int(match[1]) != phase:
         raise CatalogError(rel, f"{where}id", f"should look like '{phase}.N', not {kata_id!r}")
-    if int(match[2]) != index + 1:
-        raise CatalogError(
-            rel, f"{where}id", f"is {kata_id!r} but it is kata number {index + 1} in the file"
-        )
     slug = _get(raw, "slug", str, rel, where)
     if not _SLUG.match(slug):
         raise CatalogError(rel, f"{where}slug", f"should be a Python name like 'many_to_many', not {slug!r}")
@@ -159,7 +155,7 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
     return Kata(
         id=kata_id,
         phase=phase,
-        number=index + 1,
+        number=int(match[2]),
         slug=slug,
         title=_get(raw, "title", str, rel, where),
         topics=_strings(raw, "topics", rel, where),
@@ -182,7 +178,11 @@ def _load_katas(root: Path, number: int, dir_name: str) -> tuple[Kata, ...]:
     raw_katas = data.get("kata", [])
     if not isinstance(raw_katas, list):
         raise CatalogError(rel, "kata", "should be an array of tables ([[kata]])")
-    return tuple(_load_kata(raw, i, number, dir_name, rel) for i, raw in enumerate(raw_katas))
+    katas = tuple(_load_kata(raw, i, number, dir_name, rel) for i, raw in enumerate(raw_katas))
+    for index, (before, after) in enumerate(zip(katas, katas[1:]), start=1):
+        if after.number <= before.number:
+            raise CatalogError(rel, f"kata[{index}].id", f"is {after.id!r}, which does not come after {before.id!r}")
+    return katas
 
 
 def load_catalog(root: Path) -> Catalog:

@@ -81,6 +81,7 @@ class CheckerState:
         self.report_path = Path(option.checker_report) if option.checker_report else None
         self.databases = Databases(option.checker_db, option.checker_db_url)
         self.capture = Capture()
+        self.shadow: int | None = None  # set while a compare_sql check re-runs on the reference
         self.modules: dict[tuple[str, str], Any] = {}
         self.report: dict[str, Any] = {
             "version": r.REPORT_VERSION,
@@ -139,6 +140,11 @@ _CAPTURES: list[Capture] = []  # the listener is attached to the Engine class on
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "postgres_only: the check needs PostgreSQL")
+    config.addinivalue_line(
+        "markers",
+        "compare_sql: when the check fails, also count the statements the reference solution "
+        "sends for it, and show both",
+    )
     state = CheckerState(config)
     config.stash[STATE] = state
     if not event.contains(Engine, "before_cursor_execute", _record_statement):
@@ -248,6 +254,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         finally:
             gc.enable()
     state = _state(item.config)
+    if state.shadow is not None:  # the reference's run of a compare_sql check: count only
+        if call.when == "call":
+            state.shadow = state.capture.count if report.passed else -1
+        return report
     if call.when == "setup":
         item.stash[RESULT] = {
             "kata": KataRef(item.path).id,
@@ -261,6 +271,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
             "duration": 0.0,
             "statements": [],
             "statements_dropped": 0,
+            "reference_statements": None,
+            "comparison": None,
         }
     result = item.stash[RESULT]
     result["duration"] += report.duration
@@ -272,6 +284,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         result.update(
             outcome=r.FAILED if call.when == "call" and kind != r.KIND_LOAD else r.ERROR,
             kind=kind, message=message, where=where,
+            comparison=getattr(call.excinfo.value, "details", None) if call.excinfo else None,
         )
     if call.when == "call":
         result["statements"] = [s.to_json() for s in state.capture.statements]
@@ -281,6 +294,32 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         state.report["current"] = None
         state.write()
     return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
+    outcome = yield
+    state = _state(item.config)
+    result = item.stash.get(RESULT, None)
+    if result and result["outcome"] == r.FAILED and item.get_closest_marker("compare_sql"):
+        result["reference_statements"] = _reference_statement_count(item, nextitem, state)
+        state.write()
+    return outcome
+
+
+def _reference_statement_count(item: pytest.Item, nextitem: pytest.Item | None, state: CheckerState) -> int | None:
+    """Run the failed check once more with the reference solution as `kata`, counting the
+    statements it sends, so the learner sees "yours: 51, the reference: 2"."""
+    from _pytest.runner import runtestprotocol
+
+    state.shadow = 0
+    item._initrequest()  # fresh fixtures (a fresh database) for the second run
+    try:
+        runtestprotocol(item, nextitem=nextitem, log=False)
+        count = state.shadow
+    finally:
+        state.shadow = None
+    return count if count is not None and count >= 0 else None
 
 
 def _first_doc_line(item: pytest.Item) -> str:
@@ -293,6 +332,8 @@ def _first_doc_line(item: pytest.Item) -> str:
 
 def _kata_fixture(request: pytest.FixtureRequest, role: str) -> Any:
     state = _state(request.config)
+    if state.shadow is not None:
+        role = "reference"
     module = state.module(KataRef(request.path), role)
     if isinstance(module, KataLoadError):
         request.node.stash[LOAD_FAILED] = role == "kata"

@@ -47,6 +47,8 @@ class CheckResult:
     duration: float = 0.0
     statements: tuple[StatementRecord, ...] = ()
     statements_dropped: int = 0
+    reference_statements: int | None = None  # for checks marked compare_sql, when they fail
+    comparison: dict[str, Any] | None = None  # a result ladder's details (checker.compare)
 
     @property
     def ok(self) -> bool:

@@ -85,6 +85,7 @@ def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: st
             message=c["message"], where=c["where"], duration=c["duration"],
             statements=tuple(r.StatementRecord(**s) for s in c["statements"]),
             statements_dropped=c["statements_dropped"],
+            reference_statements=c.get("reference_statements"), comparison=c.get("comparison"),
         )
         for c in checks
     )

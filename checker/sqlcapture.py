@@ -72,6 +72,34 @@ def fold(statements: list[Statement], show_at_most: int = 12) -> str:
     return "\n".join(lines)
 
 
+_FROM = re.compile(r"\bFROM\s+\"?(\w+)", re.IGNORECASE)
+
+
+def repetition_hint(statements: list[Statement]) -> str:
+    """Name the statement sent most often, and what usually fixes that — a hint, not the answer."""
+    counts: dict[str, int] = {}
+    for statement in statements:
+        counts[statement.sql] = counts.get(statement.sql, 0) + 1
+    if not counts:
+        return ""
+    sql, times = max(counts.items(), key=lambda item: item[1])
+    if times < 3:
+        return ""
+    shown = sql if len(sql) <= 140 else sql[:137] + "…"
+    if sql.upper().startswith("SELECT"):
+        table = _FROM.search(sql)
+        rows = f"rows of `{table[1]}`" if table else "related rows"
+        return (
+            f"Hint: `{shown}` ran {times} times, once per object of an earlier query: your code "
+            f"loads {rows} lazily inside a loop (the N+1 problem). An eager-loading option on the "
+            "query that loads the parents (selectinload() or joinedload()) fetches them all at once."
+        )
+    return (
+        f"Hint: `{shown}` ran {times} times, once per item. One statement can do them all "
+        "(pass a list of parameter sets to a single execute(), or use IN)."
+    )
+
+
 class QueryLog:
     """The `queries` fixture: what the check's code sent so far, and query budgets."""
 
@@ -104,8 +132,9 @@ class QueryLog:
         sent = self._capture.statements[start:]
         total = len(sent) + self._capture.dropped - dropped_before
         if total > limit:
+            hint = repetition_hint(sent)
             pytest.fail(
                 f"{action} sent {total} SQL statements; it can be done in {limit}.\n"
-                f"What your code sent:\n{fold(sent)}",
+                f"What your code sent:\n{fold(sent)}" + (f"\n{hint}" if hint else ""),
                 pytrace=False,
             )

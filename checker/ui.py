@@ -89,6 +89,33 @@ def _fold(statements: tuple[r.StatementRecord, ...], dropped: int, limit: int = 
     return lines
 
 
+def _sql_line(line: str) -> Any:
+    """A folded statement, syntax-highlighted on a terminal."""
+    if _plain:
+        return f"        {line}"
+    from rich.padding import Padding
+    from rich.syntax import Syntax
+
+    return Padding(Syntax(line, "sql", theme="ansi_dark", word_wrap=True, background_color="default"), (0, 0, 0, 8))
+
+
+def _comparison_table(details: dict[str, Any]) -> Table | None:
+    rows = [("missing", row) for row in details.get("missing", [])]
+    rows += [("unexpected", row) for row in details.get("unexpected", [])]
+    if not rows:
+        return None
+    table = Table(box=_box(), padding=(0, 1))
+    table.add_column("")
+    width = max(len(row) for _, row in rows)
+    for index in range(width):
+        table.add_column(f"col {index + 1}")
+    for label, row in rows:
+        style = "green" if label == "missing" else "red"
+        cells = [escape(repr(value)) for value in row] + [""] * (width - len(row))
+        table.add_row(label if _plain else f"[{style}]{label}[/]", *cells)
+    return table
+
+
 def render_check(check: r.CheckResult, root: Path, same_as_previous: bool = False) -> None:
     if check.ok:
         mark = "PASS" if _plain else "[green]✓[/]"
@@ -99,14 +126,27 @@ def render_check(check: r.CheckResult, root: Path, same_as_previous: bool = Fals
     if same_as_previous:  # eight checks of one unwritten function need not say so eight times
         out.print("      [dim](the same as above)[/]")
         return
-    for line in (check.message or check.outcome).splitlines():
+    message = check.message or check.outcome
+    table = _comparison_table(check.comparison) if check.comparison else None
+    if table is not None:  # the table says what the message's plain-text rows say, better
+        message = message.splitlines()[0]
+    for line in message.splitlines():
         out.print(f"      {escape(line)}")
+    if table is not None:
+        from rich.padding import Padding
+
+        out.print(Padding(table, (0, 0, 0, 6)))
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
-    if check.statements and check.kind in (r.KIND_ASSERTION, r.KIND_EXCEPTION):
-        out.print(f"      [dim]SQL your code sent ({len(check.statements) + check.statements_dropped}):[/]")
+    if check.kind in (r.KIND_ASSERTION, r.KIND_EXCEPTION) and (check.statements or check.reference_statements is not None):
+        sent = len(check.statements) + check.statements_dropped
+        versus = (
+            f"; the reference solution sent {check.reference_statements}"
+            if check.reference_statements is not None else ""
+        )
+        out.print(f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]")
         for line in _fold(check.statements, check.statements_dropped):
-            out.print(f"        [cyan]{escape(line)}[/]")
+            out.print(_sql_line(line))
 
 
 def render_kata_result(result: r.KataResult, root: Path) -> None:

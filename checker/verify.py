@@ -132,6 +132,9 @@ def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
     missing = [t for t in phase.topics if t not in taught]
     if missing:
         problems.append(Problem(f"phase {phase.number}", f"no kata teaches the topics {missing}"))
+    numbers = [kata.number for kata in phase.katas]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(Problem(f"phase {phase.number}", f"kata numbers should run 1..{len(numbers)} without gaps, not {numbers}"))
     if not (catalog.root / phase.lesson_path).exists():
         problems.append(Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing"))
     return problems

@@ -228,7 +228,7 @@ def test_kata_json_keys_are_stable(workbook, cli):
     assert set(kata) == {"kata_id", "title", "file", "status", "checks", "problem", "passed_checks", "total_checks"}
     assert set(kata["checks"][0]) == {
         "name", "description", "outcome", "kind", "message", "where", "duration",
-        "statements", "statements_dropped",
+        "statements", "statements_dropped", "reference_statements", "comparison",
     }
 
 
@@ -261,3 +261,12 @@ def test_stubs_check_and_regenerate_with_backup(workbook, cli):
     backups = list((workbook / ".checker" / "backups").rglob("k01_engine.py"))
     assert backups and backups[0].read_text() == (workbook / "solutions/p1_core/k01_engine.py").read_text()
     assert cli("stubs", "--check").code == 0
+
+
+def test_python_dash_m_checker_works(workbook):
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "checker", "list"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "1.1" in done.stdout

@@ -234,3 +234,89 @@ def test_postgres_schemas_are_private_and_dropped(demo):
         ).scalar_one()
     admin.dispose()
     assert left == 0, "every check's schema is dropped after it"
+
+
+N_PLUS_ONE_KATA = '''
+"""Kata 1.1 — demo with an N+1."""
+from sqlalchemy import text
+
+
+def totals(engine):
+    with engine.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM post ORDER BY id")).scalars().all()
+        return [connection.execute(text("SELECT count(*) FROM comment WHERE post_id = :p"), {"p": i}).scalar_one() for i in ids]
+'''
+
+N_PLUS_ONE_CHECKS = '''
+    import pytest
+    from sqlalchemy import text
+
+    @pytest.fixture
+    def posts(engine):
+        with engine.begin() as connection:
+            connection.execute(text("CREATE TABLE post (id INTEGER PRIMARY KEY)"))
+            connection.execute(text("CREATE TABLE comment (id INTEGER PRIMARY KEY, post_id INTEGER)"))
+            for i in range(1, 6):
+                connection.execute(text("INSERT INTO post (id) VALUES (:i)"), {"i": i})
+        return engine
+
+    @pytest.mark.compare_sql
+    def test_totals(kata, posts, engine, queries):
+        with queries.budget(2, "totals(engine) for 5 posts"):
+            assert kata.totals(engine) == [0] * 5
+'''
+
+
+N_PLUS_ONE_FIXED = '''
+"""Kata 1.1 — demo without the N+1."""
+from sqlalchemy import text
+
+
+def totals(engine):
+    with engine.connect() as connection:
+        ids = connection.execute(text("SELECT id FROM post ORDER BY id")).scalars().all()
+        counts = dict(connection.execute(text("SELECT post_id, count(*) FROM comment GROUP BY post_id")).all())
+        return [counts.get(i, 0) for i in ids]
+'''
+
+
+def test_budget_names_the_repeated_statement_and_compares_with_the_reference(demo, pytester):
+    (pytester.path / "solutions/p1_demo/k01_demo.py").write_text(N_PLUS_ONE_FIXED)
+    result, report = demo(N_PLUS_ONE_CHECKS, kata=N_PLUS_ONE_KATA)
+    result.assert_outcomes(failed=1)
+    check = report["checks"][0]
+    assert "totals(engine) for 5 posts sent 6 SQL statements; it can be done in 2." in check["message"]
+    assert "SELECT count(*) FROM comment WHERE post_id = " in check["message"] and "— ×5" in check["message"]
+    assert "ran 5 times" in check["message"] and "N+1" in check["message"]
+    assert "selectinload() or joinedload()" in check["message"]
+    assert len(check["statements"]) == 6
+    assert check["reference_statements"] == 2, "the reference ran the same check on a fresh database"
+
+
+def test_rows_ladder_reports_count_columns_values_and_order(demo):
+    checks = '''
+        import pytest
+        from checker.compare import assert_rows_match
+
+        def test_count():
+            assert_rows_match([(1, "a")], [(1, "a"), (2, "b")], ordered=False, what="q()")
+
+        def test_values():
+            assert_rows_match([(1, "a"), (2, "x")], [(1, "a"), (2, "b")], ordered=False, what="q()")
+
+        def test_order():
+            assert_rows_match([(2, "b"), (1, "a")], [(1, "a"), (2, "b")], ordered=True, what="q()")
+
+        def test_unordered_passes():
+            assert_rows_match([(2, "b"), (1, "a")], [(1, "a"), (2, "b")], ordered=False, what="q()")
+    '''
+    result, report = demo(checks)
+    result.assert_outcomes(failed=3, passed=1)
+    checks_ = checks_by_name(report)
+    count = checks_["test_count"]["comparison"]
+    assert count["stage"] == "row count" and count["missing"] == [[2, "b"]]
+    assert checks_["test_count"]["message"].startswith("q() returned 1 rows; expected 2.")
+    values = checks_["test_values"]["comparison"]
+    assert values["stage"] == "values" and values["unexpected"] == [[2, "x"]] and values["missing"] == [[2, "b"]]
+    assert checks_["test_order"]["comparison"]["stage"] == "order"
+    assert "ORDER BY" in checks_["test_order"]["message"]

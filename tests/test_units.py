@@ -127,3 +127,21 @@ def test_progress_is_written_atomically_and_survives_damage(tmp_path):
     progress.save()
     assert json.loads((tmp_path / ".checker/state.json").read_text())["hints"] == {"1.1": 1}
     assert not list((tmp_path / ".checker").glob("*.tmp"))
+
+
+def test_kata_ids_must_increase_and_gaps_are_a_phase_problem(tmp_path):
+    from checker.verify import phase_problems
+
+    (tmp_path / "phases/p1_core").mkdir(parents=True)
+    (tmp_path / "phases/curriculum.toml").write_text(
+        '[[phase]]\nnumber = 1\nslug = "core"\ntitle = "Core"\ngoal = "g"\ntopics = ["engine"]\n'
+    )
+    entry = 'id = "{}"\nslug = "s{}"\ntitle = "t"\ntopics = ["engine"]\nhints = ["a", "b"]\ntalking_points = ["c"]\n'
+    toml = "[[kata]]\n" + entry.format("1.2", 2) + "[[kata]]\n" + entry.format("1.1", 1)
+    (tmp_path / "phases/p1_core/phase.toml").write_text(toml)
+    with pytest.raises(CatalogError, match="does not come after '1.2'"):
+        load_catalog(tmp_path)
+    (tmp_path / "phases/p1_core/phase.toml").write_text("[[kata]]\n" + entry.format("1.2", 2))
+    catalog = load_catalog(tmp_path)
+    assert catalog.kata("1.2").stem == "k02_s2"
+    assert any("without gaps" in p.what for p in phase_problems(catalog, catalog.phase(1)))
