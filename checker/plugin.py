@@ -246,8 +246,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     else:
         # Garbage from learner code (a leaked Connection, say) must not be collected while pytest
         # parses source for the failure's traceback: CPython 3.11's AST builder can fail then
-        # ("AST constructor recursion depth mismatch"). Collect it now, then hold the GC off.
-        gc.collect()
+        # ("AST constructor recursion depth mismatch"). Hold the GC off until the report is made.
         gc.disable()
         try:
             report = yield
