@@ -20,6 +20,11 @@ COMMANDS = {
     "next": "show the first kata you have not solved: what to build and what fails",
     "hint": "reveal the next hint for a kata, one more each time: checker hint 1.3",
     "show": "show a kata's instructions: checker show 1.3",
+    "watch": "re-check a kata every time you save it (h hint, e edit, n next, q quit)",
+    "reset": "put a kata back to its original stub (backs up your version first)",
+    "backups": "list the backups of your files",
+    "restore": "put a backed-up file back: checker restore 1.3 (its newest backup) or an id",
+    "solution": "show a kata's reference solution and talking points, once the kata passes",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
 }
@@ -64,7 +69,24 @@ def build_parser() -> argparse.ArgumentParser:
     kata.add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     kata.add_argument("--json", action="store_true", help="print JSON")
     command("list").add_argument("--json", action="store_true", help="print JSON")
-    command("next")
+    command("next").add_argument("--edit", action="store_true", help="also open the kata in $EDITOR")
+    watch = command("watch")
+    watch.add_argument("kata_id", metavar="N.M", nargs="?", help="the kata (default: the first unsolved)")
+    watch.add_argument("--poll", action="store_true",
+                       help="poll for changes (for WSL on a Windows folder, network mounts, containers)")
+    reset = command("reset")
+    which = reset.add_mutually_exclusive_group(required=True)
+    which.add_argument("kata_id", metavar="N.M", nargs="?", help="the kata to reset")
+    which.add_argument("--phase", metavar="N", help="every kata of a phase")
+    which.add_argument("--all", action="store_true", help="every kata")
+    reset.add_argument("--yes", action="store_true", help="do not ask")
+    command("backups").add_argument("--json", action="store_true", help="print JSON")
+    restore = command("restore")
+    restore.add_argument("which", metavar="N.M|ID", help="a kata id (its newest backup) or a backup id")
+    restore.add_argument("--yes", action="store_true", help="do not ask")
+    solution = command("solution")
+    solution.add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
+    solution.add_argument("--force", action="store_true", help="show it even though the kata does not pass yet")
     command("hint").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     command("show").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     verify = command("verify")
@@ -80,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _dispatch(args: argparse.Namespace) -> int:
     from checker.catalog import load_catalog
-    from checker.commands import grade, info, maintain
+    from checker.commands import files, grade, info, maintain
     from checker.commands.lookup import find_kata, find_phase
     from checker.databases import resolve_target
     from checker.paths import find_root
@@ -109,7 +131,26 @@ def _dispatch(args: argparse.Namespace) -> int:
         title = f"Phase {phase.number} — {phase.title}"
         return grade.show_phase(catalog, list(phase.katas), target(), timeout, title, as_json)
     if command == "next":
-        return grade.next_kata(catalog, target(), timeout)
+        return grade.next_kata(catalog, target(), timeout, edit=args.edit)
+    if command == "watch":
+        from checker.commands.watch import watch
+
+        kata = find_kata(catalog, args.kata_id) if args.kata_id else None
+        return watch(catalog, kata, target(), timeout, args.poll)
+    if command == "reset":
+        if args.all:
+            katas = list(catalog.katas)
+        elif args.phase:
+            katas = list(find_phase(catalog, args.phase).katas)
+        else:
+            katas = [find_kata(catalog, args.kata_id)]
+        return files.reset(catalog, katas, args.yes)
+    if command == "backups":
+        return files.show_backups(catalog, as_json)
+    if command == "restore":
+        return files.restore_backup(catalog, args.which, args.yes)
+    if command == "solution":
+        return files.solution(catalog, find_kata(catalog, args.kata_id), args.force)
     phases = [find_phase(catalog, args.phase)] if args.phase else [p for p in catalog.phases if p.available]
     if command == "verify":
         return maintain.run_verify(catalog, phases, target(), args.static, as_json)

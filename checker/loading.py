@@ -7,7 +7,9 @@ under its importable name first: SQLAlchemy and dataclasses resolve annotations 
 
 from __future__ import annotations
 
+import functools
 import importlib.util
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -29,15 +31,27 @@ def display_path(path: str | Path, root: Path) -> str:
         return str(path)
 
 
+@functools.lru_cache(maxsize=512)
+def _real(filename: str) -> str:
+    return os.path.realpath(filename)
+
+
+def frames_inside(exc: BaseException, inside: Path) -> list[tuple[str, int, str]]:
+    """(file, line, function) of the frames of `exc`'s traceback that lie in `inside` (a file or
+    a package folder), outermost first. Reads no source: this runs for every failed check."""
+    target = _real(str(inside))
+    found = []
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = _real(frame.f_code.co_filename)
+        if filename == target or filename.startswith(target + os.sep):
+            found.append((filename, line, frame.f_code.co_name))
+    return found
+
+
 def describe_exception_site(exc: BaseException, inside: Path, root: Path) -> str | None:
     """file:line of the deepest frame of `exc` that lies in `inside` (a file or a package)."""
-    inside = inside.resolve()
-    site = None
-    for frame in traceback.extract_tb(exc.__traceback__):
-        frame_path = Path(frame.filename).resolve()
-        if frame_path == inside or inside in frame_path.parents:
-            site = f"{display_path(frame_path, root)}:{frame.lineno}"
-    return site
+    frames = frames_inside(exc, inside)
+    return f"{display_path(frames[-1][0], root)}:{frames[-1][1]}" if frames else None
 
 
 def _describe_load_error(exc: BaseException, path: Path, root: Path) -> str:

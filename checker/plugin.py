@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import gc
 import re
-import traceback
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,15 @@ from sqlalchemy.orm import Session
 
 from checker import results as r
 from checker.atomic import write_json_atomic
-from checker.loading import KataLoadError, KataModule, describe_exception_site, display_path, load_module
+from checker.launch import heartbeat_path
+from checker.loading import (
+    KataLoadError,
+    KataModule,
+    describe_exception_site,
+    display_path,
+    frames_inside,
+    load_module,
+)
 from checker.provision import Databases
 from checker.sqlcapture import Capture, QueryLog
 
@@ -51,6 +58,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--checker-db", choices=("sqlite", "postgres"), default="sqlite")
     group.addoption("--checker-db-url", help="the Postgres server for --checker-db postgres")
     group.addoption("--checker-report", help="write the results here as JSON")
+    group.addoption(
+        "--checker-first-failure", action="store_true",
+        help="skip a kata's remaining checks once one fails (verify: a mutant caught once is caught)",
+    )
 
 
 class KataRef:
@@ -81,13 +92,14 @@ class CheckerState:
         self.report_path = Path(option.checker_report) if option.checker_report else None
         self.databases = Databases(option.checker_db, option.checker_db_url)
         self.capture = Capture()
+        self.first_failure_only = bool(option.checker_first_failure)
+        self.failed_katas: set[str] = set()
         self.shadow: int | None = None  # set while a compare_sql check re-runs on the reference
         self.modules: dict[tuple[str, str], Any] = {}
         self.report: dict[str, Any] = {
             "version": r.REPORT_VERSION,
             "database": option.checker_db,
             "environment_error": None,
-            "current": None,
             "collection_errors": [],
             "katas": {},
             "checks": [],
@@ -103,6 +115,13 @@ class CheckerState:
     def write(self) -> None:
         if self.report_path:
             write_json_atomic(self.report_path, self.report)
+
+    def heartbeat(self, nodeid: str) -> None:
+        """A tiny file rewritten as every check starts and ends: the runner watches its time to
+        spot a hang and reads it to name the check that hung. (Rewriting the whole report after
+        every check would cost more than the checks themselves.)"""
+        if self.report_path:
+            heartbeat_path(self.report_path).write_text(nodeid, encoding="utf-8")
 
     def module(self, ref: KataRef, role: str) -> Any:
         """The kata (role "kata") or its solution (role "reference"), imported once a run."""
@@ -166,6 +185,7 @@ class ReportHooks:
 
     def __init__(self, state: CheckerState) -> None:
         self.state = state
+        self.last_file: str | None = None
 
     def pytest_sessionstart(self, session: pytest.Session) -> None:
         try:
@@ -187,8 +207,21 @@ class ReportHooks:
             self.state.write()
 
     def pytest_runtest_logstart(self, nodeid: str, location: Any) -> None:
-        self.state.report["current"] = nodeid
+        kata_file = nodeid.split("::", 1)[0]
+        if kata_file != self.last_file:  # a kata's checks are done: make its results durable
+            self.last_file = kata_file
+            self.state.write()
+        self.state.heartbeat(nodeid)
+
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self.state.write()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    state = _state(item.config)
+    if state.first_failure_only and KataRef(item.path).id in state.failed_katas:
+        pytest.skip("an earlier check of this kata failed")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -216,7 +249,7 @@ def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: Chec
     check_site = describe_exception_site(exc, item.path, root)
     text = str(exc)
     if text.startswith("Timeout") or "Timeout >" in text:
-        return r.KIND_TIMEOUT, f"Stopped after the time limit: {text.splitlines()[0]}. Is there a loop that never ends, or a query waiting on a lock?", learner_site
+        return r.KIND_TIMEOUT, f"Stopped after the time limit: {text.splitlines()[0].rstrip('.')}. Is there a loop that never ends, or a query waiting on a lock?", learner_site
     if isinstance(exc, NotImplementedError):
         function = _innermost_function(exc, kata_source)
         todo = f" (TODO: {text})" if text else ""
@@ -230,13 +263,8 @@ def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: Chec
 
 
 def _innermost_function(exc: BaseException, inside: Path) -> str:
-    inside = inside.resolve()
-    name = "this part"
-    for frame in traceback.extract_tb(exc.__traceback__):
-        path = Path(frame.filename).resolve()
-        if path == inside or inside in path.parents:
-            name = frame.name + "()"
-    return name
+    frames = frames_inside(exc, inside)
+    return frames[-1][2] + "()" if frames else "this part"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -288,10 +316,11 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     if call.when == "call":
         result["statements"] = [s.to_json() for s in state.capture.statements]
         result["statements_dropped"] = state.capture.dropped
+    if result["outcome"] in (r.FAILED, r.ERROR):
+        state.failed_katas.add(result["kata"])
     if call.when == "teardown":
         state.report["checks"].append(result)
-        state.report["current"] = None
-        state.write()
+        state.heartbeat("")
     return report
 
 
@@ -302,7 +331,6 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     result = item.stash.get(RESULT, None)
     if result and result["outcome"] == r.FAILED and item.get_closest_marker("compare_sql"):
         result["reference_statements"] = _reference_statement_count(item, nextitem, state)
-        state.write()
     return outcome
 
 

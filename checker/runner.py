@@ -9,11 +9,7 @@ reported as such and the katas after it are graded in a fresh child.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,18 +18,18 @@ from checker import results as r
 from checker.catalog import Kata
 from checker.databases import DatabaseTarget
 from checker.errors import CheckerError
+from checker.launch import Launch, heartbeat_path, subprocess_launch
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check; learner code that needs longer is almost always stuck
-_GRACE = 5.0  # the backstop waits this much longer than pytest-timeout before killing
 _INI = Path(__file__).with_name("checks.ini")
 
 
 def _command(
     root: Path, katas: Iterable[Kata], target: DatabaseTarget, report: Path,
-    kata_root: Path | None, overrides: Mapping[str, Path], timeout: float,
+    kata_root: Path | None, overrides: Mapping[str, Path], timeout: float, first_failure: bool,
 ) -> list[str]:
     command = [
-        sys.executable, "-m", "pytest", "-c", str(_INI), "--rootdir", str(root),
+        "-c", str(_INI), "--rootdir", str(root),
         "-p", "checker.plugin", "-p", "pytest_timeout", "--timeout", str(timeout),
         "--checker-db", target.kind, "--checker-report", str(report),
     ]
@@ -41,6 +37,8 @@ def _command(
         command += ["--checker-db-url", target.url]
     if kata_root:
         command += ["--kata-root", str(kata_root)]
+    if first_failure:
+        command.append("--checker-first-failure")
     for kata_id, path in overrides.items():
         command += ["--kata-file", f"{kata_id}={path}"]
     return command + [kata.test_path for kata in katas]
@@ -53,32 +51,13 @@ def _read(report: Path) -> dict[str, Any] | None:
         return None
 
 
-def _run_child(command: list[str], root: Path, report: Path, timeout: float) -> tuple[int | None, dict | None, str]:
-    """Run until the child exits, or kill it when one check outlives its limit.
-    Returns (exit code or None if killed, the last report, the child's output)."""
-    env = dict(os.environ, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONUNBUFFERED="1")
-    env.pop("PYTEST_ADDOPTS", None)
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
-        child = subprocess.Popen(command, cwd=root, env=env, stdout=output, stderr=subprocess.STDOUT)
-        last_change, last_seen = time.monotonic(), None
-        killed = False
-        while child.poll() is None:
-            time.sleep(0.05)
-            try:
-                stamp = report.stat().st_mtime_ns
-            except FileNotFoundError:
-                stamp = None
-            if stamp != last_seen:
-                last_seen, last_change = stamp, time.monotonic()
-            elif time.monotonic() - last_change > timeout + _GRACE + (20 if stamp is None else 0):
-                child.kill()
-                child.wait()
-                killed = True
-        output.seek(0)
-        return (None if killed else child.returncode), _read(report), output.read()
+def _run_child(launch: Launch, args: list[str], root: Path, report: Path, timeout: float) -> tuple[int | None, dict | None, str]:
+    """Run the child; returns (exit code or None if it was killed, its last report, its output)."""
+    code, output = launch(args, root, report, timeout)
+    return code, _read(report), output
 
 
-def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: str | None, hung: bool) -> r.KataResult:
+def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: str | None) -> r.KataResult:
     parsed = tuple(
         r.CheckResult(
             name=c["name"], description=c["description"], outcome=c["outcome"], kind=c["kind"],
@@ -91,7 +70,7 @@ def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: st
     )
     if load_error:
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_BROKEN, parsed, load_error)
-    if hung or any(c.kind == r.KIND_TIMEOUT for c in parsed):
+    if any(c.kind == r.KIND_TIMEOUT for c in parsed):
         problem = (
             f"A check of kata {kata.id} did not finish within the time limit and was stopped. "
             "Look for a loop that never ends or a query waiting on a lock in your code."
@@ -106,7 +85,7 @@ def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: st
 def run_checks(
     root: Path, katas: Iterable[Kata], target: DatabaseTarget, *,
     kata_root: Path | None = None, overrides: Mapping[str, Path] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    timeout: float = DEFAULT_TIMEOUT, launch: Launch = subprocess_launch, first_failure: bool = False,
 ) -> r.RunResult:
     """Grade `katas` (from katas/, or `kata_root`, or per-kata `overrides`) on `target`."""
     overrides = dict(overrides or {})
@@ -124,8 +103,8 @@ def run_checks(
         while pending:
             attempt += 1
             report = Path(folder) / f"report{attempt}.json"
-            command = _command(root, pending, target, report, kata_root, overrides, timeout)
-            code, data, output = _run_child(command, root, report, timeout)
+            command = _command(root, pending, target, report, kata_root, overrides, timeout, first_failure)
+            code, data, output = _run_child(launch, command, root, report, timeout)
             if data is None:
                 raise CheckerError(
                     "The grader's test run stopped before it could report anything (exit code "
@@ -133,11 +112,15 @@ def run_checks(
                 )
             if data["environment_error"]:
                 raise CheckerError(data["environment_error"])
-            if code not in (0, 1, None):
+            # A child that was killed (code None: a hang) or ended abnormally (learner code that
+            # called os._exit or crashed the interpreter) names the check it was in.
+            interrupted = _kata_of_node(_read_heartbeat(report)) if code not in (0, 1) else None
+            if code not in (0, 1) and interrupted is None:
+                if code is None:
+                    raise CheckerError("The grader's test run stopped responding before any check started.")
                 raise CheckerError(
                     f"The grader's test run failed (pytest exit code {code}):\n{output.strip()[-1500:]}"
                 )
-            hung_kata = _kata_of_node(data["current"]) if code is None else None
             by_kata: dict[str, list[dict]] = {}
             for check in data["checks"]:
                 by_kata.setdefault(check["kata"], []).append(check)
@@ -152,19 +135,38 @@ def run_checks(
                         problem=f"The checks in {kata.test_path} could not be collected (a bug in "
                         f"the workbook, not in your code):\n{broken_files[kata.test_path]}",
                     )
-                elif code is not None or kata.id == hung_kata or kata.id in by_kata:
-                    # Files run in order: a kata with results before the hung one is complete.
-                    graded[kata.id] = _kata_result(
-                        kata, shown, by_kata.get(kata.id, []), info.get("load_error"),
-                        hung=kata.id == hung_kata,
-                    )
+                elif kata.id == interrupted:
+                    graded[kata.id] = _interrupted_result(kata, shown, by_kata.get(kata.id, []), code)
+                elif interrupted is None or kata.id in by_kata:
+                    # Files run in order: a kata with results before the interrupted one is complete.
+                    graded[kata.id] = _kata_result(kata, shown, by_kata.get(kata.id, []), info.get("load_error"))
                 else:
                     still_pending.append(kata)
-            if code is None and hung_kata is None:
-                raise CheckerError("The grader's test run stopped responding before any check started.")
-            # Katas finished before the hang are graded; the rest run again in a fresh child.
+            # Katas finished before a hang or crash are graded; the rest run again in a fresh child.
             pending = [k for k in still_pending if k.id not in graded]
     return r.RunResult(target.label, tuple(graded[k.id] for k in ordered))
+
+
+def _interrupted_result(kata: Kata, shown_file: str, checks: list[dict], code: int | None) -> r.KataResult:
+    graded = _kata_result(kata, shown_file, checks, None)
+    if code is None:
+        problem = (
+            f"A check of kata {kata.id} did not finish within the time limit and was stopped. "
+            "Look for a loop that never ends or a query waiting on a lock in your code."
+        )
+        return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, graded.checks, problem)
+    problem = (
+        f"While a check of kata {kata.id} ran, the process running it ended abruptly (exit code "
+        f"{code}). Look for code that exits the interpreter (sys.exit, os._exit) or crashes it."
+    )
+    return r.KataResult(kata.id, kata.title, shown_file, r.KATA_BROKEN, graded.checks, problem)
+
+
+def _read_heartbeat(report: Path) -> str | None:
+    try:
+        return heartbeat_path(report).read_text(encoding="utf-8") or None
+    except OSError:
+        return None
 
 
 def _kata_of_node(nodeid: str | None) -> str | None:

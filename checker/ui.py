@@ -60,7 +60,7 @@ def clickable(rel_path: str | None, root: Path) -> str:
 
 
 def error(message: str) -> None:
-    err.print(("error: " if _plain else "[red bold]error:[/] ") + escape(message), soft_wrap=False)
+    err.print(("error: " if _plain else "[red bold]error:[/] ") + escape(message))
 
 
 def print_json(data: Any) -> None:
@@ -268,3 +268,60 @@ def render_verify(result: Any) -> None:
     for problem in result.phase_problems:
         out.print(f"  {problem.where}: {escape(problem.what)}")
     out.print(("" if _plain else "[bold]") + escape(result.summary) + ("" if _plain else "[/]"))
+
+
+# --- files: backups, solutions ----------------------------------------------------------------
+
+
+def ask_yes_no(question: str) -> bool:
+    answer = out.input(f"{escape(question)} [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def render_backups(found: list[Any]) -> None:
+    if not found:
+        out.print("No backups yet. `checker reset` and `checker stubs` back up a file before replacing it.")
+        return
+    table = Table(title="Backups, newest first", box=_box(), title_justify="left")
+    for column in ("id", "taken", "file"):
+        table.add_column(column)
+    for b in found:
+        table.add_row(b.stamp, b.taken, b.original)
+    out.print(table)
+    out.print("`checker restore ID` (or `checker restore N.M` for a kata's newest) puts one back.")
+
+
+def render_solution(kata: Kata, path: str, source: str) -> None:
+    out.print(f"[bold]Reference solution for kata {kata.id} — {escape(kata.title)}[/]  [dim]{escape(path)}[/]\n")
+    if _plain:
+        out.print(source)
+    else:
+        from rich.syntax import Syntax
+
+        out.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark", background_color="default"))
+    out.print("\n[bold]Talking points[/] (what a mentor would ask you about this kata):")
+    for point in kata.talking_points:
+        out.print(f"  - {escape(point)}")
+
+
+# --- watch mode -------------------------------------------------------------------------------
+
+
+def render_watch(result: r.KataResult, kata: Kata, root: Path, hints_shown: int, following: Kata | None) -> None:
+    """One screen per run: cleared on a terminal, separated by a rule when piped."""
+    if _plain:
+        out.print("-" * 60)
+    else:
+        out.clear()
+    render_kata_result(result, root)
+    for number, hint in enumerate(kata.hints[:hints_shown], start=1):
+        out.print(f"  [yellow]Hint {number}/{len(kata.hints)}:[/] {escape(hint)}")
+    keys = "[bold]h[/] hint · [bold]e[/] edit · [bold]r[/] re-run · [bold]q[/] quit"
+    if result.status == r.KATA_PASSED:
+        if following:
+            out.print(f"\n[green]Kata {kata.id} passes![/] Press [bold]n[/] for kata {following.id} — {escape(following.title)}.")
+        else:
+            out.print(f"\n[green]Kata {kata.id} passes — and it was the last one left. Well done![/]")
+    else:
+        out.print(f"\n[dim]Watching katas/ — save {escape(clickable(result.file, root))} to check again.[/]")
+    out.print(("" if _plain else "[dim]") + keys + ("" if _plain else "[/]"))

@@ -18,9 +18,11 @@ from pathlib import Path
 from checker import results as r
 from checker.catalog import Catalog, Kata, Phase
 from checker.databases import DatabaseTarget
+from checker.launch import subprocess_launch
 from checker.mutants import MutantError, apply_mutant
 from checker.runner import run_checks
 from checker.stubs import MarkerError, count_regions, make_stub
+from checker.warm import WarmRunner
 
 MIN_HINTS, MIN_TALKING_POINTS, MIN_MUTANTS = 2, 1, 2
 
@@ -171,15 +173,28 @@ def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static
             mutated = {k: apply_mutant(s, k.mutants[j]) for k, s in solutions.items() if j < len(k.mutants)}
             rounds[f"mutant{j}"] = _write_round(Path(folder) / f"mutant{j}", mutated)
 
+        cores = max(1, min(len(rounds), os.cpu_count() or 1))
+        warm = WarmRunner(cores) if WarmRunner.available() else None
+        launch = warm.launch if warm else subprocess_launch
+
         def grade(name: str) -> tuple[str, r.RunResult]:
             overrides = rounds[name]
             if overrides is None:
-                return name, run_checks(catalog.root, runnable, target, kata_root=catalog.root / "solutions")
+                solutions_root = catalog.root / "solutions"
+                return name, run_checks(catalog.root, runnable, target, kata_root=solutions_root, launch=launch)
             graded = [k for k in runnable if k.id in overrides]
-            return name, run_checks(catalog.root, graded, target, overrides=overrides)
+            # A mutant is caught by its first failing check; the stub's checks all run, to count them.
+            return name, run_checks(
+                catalog.root, graded, target, overrides=overrides, launch=launch,
+                first_failure=name != "stub",
+            )
 
-        with ThreadPoolExecutor(max_workers=max(1, min(len(rounds), os.cpu_count() or 1))) as pool:
-            outcome = dict(pool.map(grade, rounds))
+        try:
+            with ThreadPoolExecutor(max_workers=cores) as pool:
+                outcome = dict(pool.map(grade, rounds))
+        finally:
+            if warm:
+                warm.close()
 
     verdicts = []
     for kata in katas:

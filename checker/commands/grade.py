@@ -6,13 +6,15 @@ from checker import results as r
 from checker import ui
 from checker.catalog import Catalog, Kata
 from checker.databases import DatabaseTarget
+from checker.launch import Launch, subprocess_launch
 from checker.progress import Progress
 from checker.runner import run_checks
 
 
-def grade(catalog: Catalog, katas: list[Kata], target: DatabaseTarget, timeout: float) -> r.RunResult:
+def grade(catalog: Catalog, katas: list[Kata], target: DatabaseTarget, timeout: float,
+          launch: Launch = subprocess_launch) -> r.RunResult:
     """Run the checks on the learner's files and remember the outcome."""
-    run = run_checks(catalog.root, katas, target, timeout=timeout)
+    run = run_checks(catalog.root, katas, target, timeout=timeout, launch=launch)
     Progress.load(catalog.root).record(run, {k.id: k for k in katas})
     return run
 
@@ -46,7 +48,7 @@ def first_unsolved(catalog: Catalog, progress: Progress) -> Kata | None:
     return next((k for k in catalog.katas if progress.status(k) != r.KATA_PASSED), None)
 
 
-def next_kata(catalog: Catalog, target: DatabaseTarget, timeout: float) -> int:
+def next_kata(catalog: Catalog, target: DatabaseTarget, timeout: float, edit: bool = False) -> int:
     """The first kata not yet passed: its instructions and its failing checks."""
     from checker.commands.info import instructions_of
 
@@ -59,6 +61,10 @@ def next_kata(catalog: Catalog, target: DatabaseTarget, timeout: float) -> int:
         ui.render_instructions(kata, instructions_of(catalog, kata), result.file, catalog.root, catalog.phase(kata.phase).lesson_path)
         ui.render_kata_result(result, catalog.root)
         ui.render_next_step(result, catalog.root)
+        if edit:
+            from checker.editor import open_in_editor
+
+            ui.out.print(f"[dim]$ {open_in_editor(catalog.root / 'katas' / kata.rel_path)}[/]")
         return 1
     ui.out.print("Every available kata passes. Well done! `checker` shows your progress.")
     return 0
