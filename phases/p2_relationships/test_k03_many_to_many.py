@@ -1,0 +1,371 @@
+"""Checks for kata 2.3 — many-to-many."""
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import Table, create_engine, event, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, NoResultFound, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from checker.compare import assert_rows_match
+
+# Inserted in this order, so that ids (and the database's natural order) are not alphabetical.
+POSTS = ["Zen of SQL", "Async tips", "Cooking rice"]
+TAGS = ["sql", "python", "food"]  # food is on no post
+LINKS = [("Zen of SQL", "sql"), ("Zen of SQL", "python"), ("Async tips", "python")]
+
+
+def _association_table(kata) -> Table:
+    table = kata.post_tag
+    if not isinstance(table, Table):
+        pytest.fail(
+            f"post_tag is {table!r}; expected the association Table: Table('post_tag', "
+            "Base.metadata, Column('post_id', ...), Column('tag_id', ...)), each column a foreign "
+            "key, the two together the primary key.",
+            pytrace=False,
+        )
+    assert table.name == "post_tag" and kata.Base.metadata.tables.get("post_tag") is table, (
+        f"post_tag is the Table {table.name!r}; expected a Table named 'post_tag' in "
+        "Base.metadata (pass Base.metadata as its second argument), so that create_all makes it."
+    )
+    missing = {"post_id", "tag_id"} - set(table.c.keys())
+    assert not missing, (
+        f"post_tag has the columns {list(table.c.keys())!r}; expected post_id (a foreign key "
+        "to post.id) and tag_id (a foreign key to tag.id)."
+    )
+    return table
+
+
+def _relationship(kata, owner: str, name: str, target: str, expected: str):
+    """The list relationship `owner.name` to `target` through post_tag."""
+    cls = getattr(kata, owner)
+    try:
+        relationships = inspect(cls).relationships
+    except SQLAlchemyError as exc:
+        pytest.fail(
+            f"The models do not configure: {type(exc).__name__}: {exc}\n"
+            "A many-to-many goes through the association table: relationship(secondary=post_tag, "
+            "...), whose columns are foreign keys to post.id and tag.id.",
+            pytrace=False,
+        )
+    if name not in relationships:
+        pytest.fail(f"{owner} has no relationship `{name}`; expected `{expected}`.", pytrace=False)
+    rel = relationships[name]
+    assert rel.mapper.class_ is getattr(kata, target) and rel.uselist, (
+        f"{owner}.{name} leads to {'a list of ' if rel.uselist else 'one '}{rel.mapper.class_.__name__}; "
+        f"expected a list of {target}: `{expected}`."
+    )
+    assert rel.secondary is kata.post_tag, (
+        f"{owner}.{name} does not go through post_tag (its secondary is {rel.secondary!r}); "
+        f"expected `{expected}`."
+    )
+    return rel
+
+
+def _models(kata):
+    """(Post, Tag, post_tag) once the association table and both relationships are there."""
+    table = _association_table(kata)
+    _relationship(kata, "Post", "tags", "Tag",
+                  'tags: Mapped[list["Tag"]] = relationship(secondary=post_tag, back_populates="posts")')
+    _relationship(kata, "Tag", "posts", "Post",
+                  'posts: Mapped[list["Post"]] = relationship(secondary=post_tag, back_populates="tags")')
+    return kata.Post, kata.Tag, table
+
+
+def _seed(kata, engine) -> tuple[dict[str, int], dict[str, int]]:
+    """Create the tables and commit POSTS, TAGS and LINKS (the links with a Core INSERT into
+    post_tag: no relationship involved). Returns ({title: id}, {tag name: id})."""
+    Post, Tag, table = _models(kata)
+    kata.Base.metadata.create_all(engine)
+    with Session(engine) as setup:
+        posts = {title: Post(title=title) for title in POSTS}
+        tags = {name: Tag(name=name) for name in TAGS}
+        for obj in [*posts.values(), *tags.values()]:
+            setup.add(obj)
+            setup.flush()  # one at a time, so ids follow the list order
+        post_ids = {title: post.id for title, post in posts.items()}
+        tag_ids = {name: tag.id for name, tag in tags.items()}
+        setup.execute(insert(table), [{"post_id": post_ids[p], "tag_id": tag_ids[t]} for p, t in LINKS])
+        setup.commit()
+    return post_ids, tag_ids
+
+
+def _post(session, kata, title):
+    return session.scalars(select(kata.Post).where(kata.Post.title == title)).one()
+
+
+def _stored(db_url, kata) -> tuple[dict[str, int], set[tuple[str, str]]]:
+    """({tag name: id}, {(title, tag name)}) as committed, read through a new engine."""
+    reader = create_engine(db_url)
+    try:
+        with reader.connect() as connection:
+            post, tag, link = kata.Post.__table__, kata.Tag.__table__, kata.post_tag
+            tags = dict(connection.execute(select(tag.c.name, tag.c.id)).all())
+            query = (select(post.c.title, tag.c.name)
+                     .join(link, link.c.post_id == post.c.id).join(tag, tag.c.id == link.c.tag_id))
+            return tags, {tuple(row) for row in connection.execute(query)}
+    finally:
+        reader.dispose()
+
+
+def _links_of(links, title) -> list[str]:
+    return sorted(name for t, name in links if t == title)
+
+
+@contextmanager
+def _no_commit(session, call: str):
+    """Fail when the block commits the session: the caller owns the unit of work."""
+    commits = []
+
+    def count(_session):
+        commits.append(True)
+
+    event.listen(session, "after_commit", count)
+    try:
+        yield
+    finally:
+        event.remove(session, "after_commit", count)
+    assert not commits, (
+        f"{call} committed the session; leave committing to the caller, who may have more to do "
+        "in the same unit of work (and decides when it is complete)."
+    )
+
+
+def _explain_duplicate(exc: IntegrityError, call: str) -> str:
+    """A teaching message for an IntegrityError raised while tagging."""
+    text = str(exc.orig)
+    if "post_tag" in text:
+        return (
+            f"{call} failed: {text.strip()}. The same (post, tag) pair was inserted twice, and the "
+            "primary key refused it: append a tag only when post.tags does not have it yet."
+        )
+    if "tag.name" in text or "tag_name" in text:
+        return (
+            f"{call} failed: {text.strip()}. A second Tag with an existing name was inserted, and the "
+            "unique name refused it: look each name up (select(Tag).where(Tag.name == name)) and "
+            "create a Tag only when there is none."
+        )
+    return f"{call} failed: {text.strip()}."
+
+
+@contextmanager
+def _tagging(call: str):
+    """Turn an IntegrityError raised inside the block into a teaching failure."""
+    try:
+        yield
+    except IntegrityError as exc:
+        pytest.fail(_explain_duplicate(exc, call), pytrace=False)
+
+
+def test_tags_and_posts_go_through_post_tag(kata):
+    """Post.tags and Tag.posts are lists through the post_tag table, empty on new objects."""
+    Post, Tag, _ = _models(kata)
+    tags = Post(title="New").tags
+    assert tags == [], f"Post(title='New').tags is {tags!r}; expected an empty list."
+    posts = Tag(name="new").posts
+    assert posts == [], f"Tag(name='new').posts is {posts!r}; expected an empty list."
+
+
+def test_post_tag_columns_are_foreign_keys(kata, engine):
+    """In the database, post_tag.post_id references post.id and post_tag.tag_id tag.id."""
+    _models(kata)
+    kata.Base.metadata.create_all(engine)
+    keys = [(fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+            for fk in inspect(engine).get_foreign_keys("post_tag")]
+    for column, table in (("post_id", "post"), ("tag_id", "tag")):
+        assert ([column], table, ["id"]) in keys, (
+            f"inspect(engine).get_foreign_keys('post_tag') gives {keys!r}; expected {column} -> "
+            f"{table}.id: Column('{column}', ForeignKey('{table}.id'), ...)."
+        )
+
+
+def test_duplicate_pair_is_refused_by_the_database(kata, engine):
+    """A second post_tag row for the same (post, tag) pair raises IntegrityError."""
+    post_ids, tag_ids = _seed(kata, engine)
+    pair = {"post_id": post_ids["Zen of SQL"], "tag_id": tag_ids["sql"]}
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(kata.post_tag).values(**pair))
+    except IntegrityError:
+        return
+    pytest.fail(
+        f"INSERT INTO post_tag {pair} worked although that pair was already there: the post now "
+        "carries the tag twice. Expected an IntegrityError. Make the pair the table's primary key "
+        "(primary_key=True on both columns), so the database refuses duplicates from any writer.",
+        pytrace=False,
+    )
+
+
+def test_appending_updates_the_other_side(kata):
+    """post.tags.append(tag) puts the post in tag.posts, and the reverse, in memory."""
+    Post, Tag, _ = _models(kata)
+    post, tag = Post(title="Zen of SQL"), Tag(name="sql")
+    post.tags.append(tag)
+    assert tag.posts == [post], (
+        f"After post.tags.append(tag), tag.posts is {tag.posts!r}; expected [post], right away. "
+        "Post.tags needs back_populates='posts' so that SQLAlchemy updates the other side in memory."
+    )
+    other, python = Post(title="Async tips"), Tag(name="python")
+    python.posts.append(other)
+    assert other.tags == [python], (
+        f"After tag.posts.append(post), post.tags is {other.tags!r}; expected [tag], right away. "
+        "Tag.posts needs back_populates='tags'."
+    )
+
+
+def test_tag_post_creates_and_links_new_tags(kata, db_url, engine):
+    """tag_post with new names creates the Tags and links them, both ways, saved by commit."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        post = _post(session, kata, "Cooking rice")
+        call = "tag_post(session, post, 'rice', 'japanese')"
+        with _no_commit(session, call), _tagging(call):
+            kata.tag_post(session, post, "rice", "japanese")
+        names = sorted(tag.name for tag in post.tags)
+        assert names == ["japanese", "rice"], (
+            f"After tag_post(session, post, 'rice', 'japanese'), post.tags holds {names!r}; "
+            "expected ['japanese', 'rice']."
+        )
+        assert all(post in tag.posts for tag in post.tags), (
+            "After tag_post, the new tags' tag.posts do not include the post; link the two sides "
+            "with back_populates."
+        )
+        session.commit()
+    tags, links = _stored(db_url, kata)
+    assert _links_of(links, "Cooking rice") == ["japanese", "rice"], (
+        f"After tag_post(session, post, 'rice', 'japanese') and a commit, the database links "
+        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected ['japanese', 'rice']."
+    )
+
+
+def test_tag_post_reuses_existing_tags(kata, db_url, engine):
+    """tag_post with a name that exists links that Tag row instead of making another."""
+    _, tag_ids = _seed(kata, engine)
+    with Session(engine) as session:
+        post = _post(session, kata, "Cooking rice")
+        with _tagging("tag_post(session, post, 'food', 'python') for two existing tags, then commit"):
+            kata.tag_post(session, post, "food", "python")
+            session.commit()
+    tags, links = _stored(db_url, kata)
+    assert tags == tag_ids, (
+        f"After tag_post(session, post, 'food', 'python'), the tag table holds {tags!r}; expected "
+        f"it unchanged, {tag_ids!r}: the existing rows are reused."
+    )
+    assert _links_of(links, "Cooking rice") == ["food", "python"], (
+        f"After tag_post(session, post, 'food', 'python') and a commit, the database links "
+        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected ['food', 'python']."
+    )
+    assert _links_of(links, "Async tips") == ["python"], "Tagging one post changed another's tags."
+
+
+def test_tag_post_never_adds_a_tag_twice(kata, db_url, engine):
+    """Names the post already has, and names repeated in one call, are linked once."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        post = _post(session, kata, "Zen of SQL")  # already tagged sql and python
+        with _tagging("tag_post(session, post, 'sql', 'joins', 'joins') on a post tagged sql"):
+            kata.tag_post(session, post, "sql", "joins", "joins")
+        with _tagging("tag_post(session, post, 'python') on a post tagged python"):
+            kata.tag_post(session, post, "python")
+        names = [tag.name for tag in post.tags]
+        assert sorted(names) == ["joins", "python", "sql"], (
+            f"After tag_post(session, post, 'sql', 'joins', 'joins') and tag_post(session, post, "
+            f"'python') on a post tagged sql and python, post.tags holds {sorted(names)!r}; "
+            "expected ['joins', 'python', 'sql']: append a tag only when post.tags does not have it."
+        )
+        with _tagging("Committing the tags"):
+            session.commit()
+    tags, links = _stored(db_url, kata)
+    assert _links_of(links, "Zen of SQL") == ["joins", "python", "sql"], (
+        f"The database links 'Zen of SQL' to {_links_of(links, 'Zen of SQL')!r}; expected "
+        "['joins', 'python', 'sql']."
+    )
+    assert sorted(tags) == ["food", "joins", "python", "sql"], (
+        f"The tag table holds {sorted(tags)!r}; expected one new tag, 'joins'."
+    )
+
+
+def test_untag_post_removes_the_link_not_the_tag(kata, db_url, engine):
+    """untag_post deletes the post_tag row; the Tag and its other posts stay; no commit."""
+    _, tag_ids = _seed(kata, engine)
+    with Session(engine) as session:
+        post = _post(session, kata, "Zen of SQL")
+        with _no_commit(session, "untag_post(session, post, 'python')"):
+            kata.untag_post(session, post, "python")
+            kata.untag_post(session, post, "food")  # a tag the post does not have: nothing to do
+        names = [tag.name for tag in post.tags]
+        assert names == ["sql"], (
+            f"After untag_post(session, post, 'python') on a post tagged sql and python, post.tags holds "
+            f"{names!r}; expected ['sql']."
+        )
+        session.commit()
+    tags, links = _stored(db_url, kata)
+    assert _links_of(links, "Zen of SQL") == ["sql"], (
+        f"After untag_post(session, post, 'python') and a commit, the database links 'Zen of SQL' to "
+        f"{_links_of(links, 'Zen of SQL')!r}; expected ['sql']."
+    )
+    assert tags == tag_ids and _links_of(links, "Async tips") == ["python"], (
+        f"After untag_post(session, post, 'python'), the tag table holds {tags!r} and 'Async tips' is "
+        f"tagged {_links_of(links, 'Async tips')!r}; expected the tags untouched and 'Async tips' "
+        "still tagged python. Remove the tag from post.tags; don't delete the Tag."
+    )
+
+
+def test_posts_tagged(kata, engine):
+    """posts_tagged(session, 'python') returns the titles, as strings, alphabetically."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        got = kata.posts_tagged(session, "python")
+    assert isinstance(got, list) and all(isinstance(title, str) for title in got), (
+        f"posts_tagged(session, 'python') returned {got!r}; expected a list of str."
+    )
+    assert_rows_match(got, ["Async tips", "Zen of SQL"], ordered=True, what="posts_tagged(session, 'python')")
+
+
+def test_posts_tagged_without_posts(kata, engine):
+    """posts_tagged is [] for a tag no post has and for a name that is no tag."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        for name in ("food", "nope"):
+            try:
+                got = kata.posts_tagged(session, name)
+            except NoResultFound:
+                pytest.fail(
+                    f"posts_tagged(session, {name!r}) raised NoResultFound; expected []. .one() "
+                    "raises when no row matches: use .one_or_none(), or a join that simply "
+                    "returns no rows.",
+                    pytrace=False,
+                )
+            assert list(got) == [], f"posts_tagged(session, {name!r}) returned {got!r}; expected []."
+
+
+def test_deleting_a_post_deletes_its_links(kata, db_url, engine):
+    """session.delete(post) removes its post_tag rows; the tags stay."""
+    _, tag_ids = _seed(kata, engine)
+    with Session(engine) as session:
+        session.delete(_post(session, kata, "Zen of SQL"))
+        try:
+            session.commit()
+        except IntegrityError as exc:
+            pytest.fail(
+                f"Deleting a tagged post failed: {exc.orig}. With Post.tags going through "
+                "post_tag (secondary=post_tag), SQLAlchemy deletes the post's association rows first.",
+                pytrace=False,
+            )
+    tags, links = _stored(db_url, kata)
+    assert links == {("Async tips", "python")} and tags == tag_ids, (
+        f"After deleting 'Zen of SQL', the database has the links {sorted(links)!r} and the tags "
+        f"{sorted(tags)!r}; expected only ('Async tips', 'python') and all three tags."
+    )
+
+
+def test_navigation_both_ways_after_reload(kata, engine):
+    """In a new session, post.tags and tag.posts are loaded through post_tag."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        post = _post(session, kata, "Zen of SQL")
+        assert_rows_match([tag.name for tag in post.tags], ["sql", "python"], ordered=False,
+                          what="[tag.name for tag in post.tags] for 'Zen of SQL'")
+        python = session.scalars(select(kata.Tag).where(kata.Tag.name == "python")).one()
+        assert_rows_match([p.title for p in python.posts], ["Zen of SQL", "Async tips"], ordered=False,
+                          what="[post.title for post in tag.posts] for 'python'")
