@@ -1,0 +1,101 @@
+"""How fast is the learner's loop? Run by hand (not in CI), on an idle machine:
+
+    .venv/bin/python bench/benchmark.py [--saves 20] [--postgres URL]
+
+(a) `checker kata 1.1` against plain `pytest` on the same check file (medians of 5 runs);
+(b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold `checker kata`;
+(c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL).
+Everything runs on a private copy of the workbook, so your progress is untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def timed(command: list[str], cwd: Path, env: dict[str, str], runs: int = 5) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def watch_latency(copy: Path, saves: int) -> list[float]:
+    from checker.catalog import load_catalog
+    from checker.commands.watch import WatchSession, _watch_files
+    from checker.databases import DatabaseTarget
+    from checker.warm import WarmRunner
+
+    catalog = load_catalog(copy)
+    kata = catalog.kata("1.1")
+    latencies: list[float] = []
+    written: list[float] = []
+    done = threading.Event()
+    with WarmRunner(1) as warm:
+        session = WatchSession(catalog, kata, DatabaseTarget("sqlite"), 5.0, warm.launch)
+        stop = threading.Event()
+        threading.Thread(target=_watch_files, args=(copy / "katas", session.events, stop, False), daemon=True).start()
+        session.run()  # warm up
+        time.sleep(0.5)
+        path = copy / "katas" / kata.rel_path
+        for i in range(saves):
+            path.write_text(path.read_text() + f"\n# save {i}\n")
+            written.append(time.perf_counter())
+            session.events.get()  # the watcher saw it
+            changed_at, _ = session.drain()
+            session.run()
+            latencies.append(time.perf_counter() - written[-1])
+            time.sleep(0.2)
+        stop.set()
+    done.set()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--saves", type=int, default=20)
+    parser.add_argument("--postgres", help="a Postgres URL for (c) on Postgres")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="checker-bench-") as folder:
+        copy = Path(folder)
+        for name in ("phases", "katas", "solutions"):
+            shutil.copytree(ROOT / name, copy / name)
+        env = dict(os.environ, CHECKER_ROOT=str(copy), NO_COLOR="1")
+        rows = []
+        cold = timed([str(BIN / "checker"), "kata", "1.1"], copy, env)
+        plain = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "checker.plugin",
+                       "phases/p1_core/test_k01_engine.py"], copy, env)
+        rows.append(("(a) checker kata 1.1 (cold)", cold, f"{cold / plain:.2f}× plain pytest ({plain:.3f} s)"))
+        os.environ["CHECKER_ROOT"] = str(copy)
+        latencies = watch_latency(copy, args.saves)
+        median = statistics.median(latencies)
+        p90 = statistics.quantiles(latencies, n=10)[-1]
+        rows.append(("(b) watch: save to verdict, median", median, f"{median / cold:.2f}× cold checker kata"))
+        rows.append(("(b) watch: save to verdict, p90", p90, f"over {len(latencies)} saves"))
+        katas = len(list((copy / "solutions").rglob("k[0-9]*.py")))
+        for label, extra in (("SQLite", []), ("Postgres", ["--db", "postgres", "--db-url", args.postgres or ""])):
+            if label == "Postgres" and not args.postgres:
+                continue
+            seconds = timed([str(BIN / "checker"), "verify", *extra], copy, env, runs=1)
+            rows.append((f"(c) checker verify, {label}", seconds, f"{seconds / katas:.2f} s per kata ({katas} katas)"))
+    print(f"{'measure':42} {'median s':>9}  ratio")
+    for label, seconds, ratio in rows:
+        print(f"{label:42} {seconds:9.3f}  {ratio}")
+
+
+if __name__ == "__main__":
+    main()
