@@ -270,3 +270,11 @@ def test_python_dash_m_checker_works(workbook):
     done = subprocess.run([sys.executable, "-m", "checker", "list"], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert "1.1" in done.stdout
+
+
+def test_verify_json_keys_are_stable(workbook, cli):
+    data = json.loads(cli("verify", "--static", "--json").out)
+    assert set(data) == {"database", "static_only", "ok", "summary", "phase_problems", "katas"}
+    assert set(data["katas"][0]) == {
+        "kata_id", "title", "problems", "checks", "stub_failing", "mutants_caught", "mutants_total", "ok",
+    }
