@@ -29,6 +29,19 @@ KATA_PASSED, KATA_FAILED, KATA_BROKEN, KATA_TIMEOUT, KATA_NOT_RUN = (
 )
 
 
+def group_repeats(statements: Any) -> list[tuple[str, int, str]]:
+    """(sql, times, first parameters) for each run of consecutive identical statements, so an
+    N+1 loop reads as one statement ×N. Takes anything with `.sql` and `.params`."""
+    groups: list[tuple[str, int, str]] = []
+    for statement in statements:
+        if groups and groups[-1][0] == statement.sql:
+            sql, times, params = groups[-1]
+            groups[-1] = (sql, times + 1, params)
+        else:
+            groups.append((statement.sql, 1, statement.params))
+    return groups
+
+
 @dataclass(frozen=True)
 class StatementRecord:
     sql: str

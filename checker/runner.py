@@ -57,6 +57,12 @@ def _run_child(launch: Launch, args: list[str], root: Path, report: Path, timeou
     return code, _read(report), output
 
 
+_TIMED_OUT = (
+    "A check of kata {kata} did not finish within the time limit and was stopped. "
+    "Look for a loop that never ends or a query waiting on a lock in your code."
+)
+
+
 def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: str | None) -> r.KataResult:
     parsed = tuple(
         r.CheckResult(
@@ -71,10 +77,7 @@ def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: st
     if load_error:
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_BROKEN, parsed, load_error)
     if any(c.kind == r.KIND_TIMEOUT for c in parsed):
-        problem = (
-            f"A check of kata {kata.id} did not finish within the time limit and was stopped. "
-            "Look for a loop that never ends or a query waiting on a lock in your code."
-        )
+        problem = _TIMED_OUT.format(kata=kata.id)
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, parsed, problem)
     if not parsed:
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_FAILED, (), "No checks ran for this kata.")
@@ -150,10 +153,7 @@ def run_checks(
 def _interrupted_result(kata: Kata, shown_file: str, checks: list[dict], code: int | None) -> r.KataResult:
     graded = _kata_result(kata, shown_file, checks, None)
     if code is None:
-        problem = (
-            f"A check of kata {kata.id} did not finish within the time limit and was stopped. "
-            "Look for a loop that never ends or a query waiting on a lock in your code."
-        )
+        problem = _TIMED_OUT.format(kata=kata.id)
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, graded.checks, problem)
     problem = (
         f"While a check of kata {kata.id} ran, the process running it ended abruptly (exit code "

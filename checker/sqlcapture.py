@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from checker.results import group_repeats
+
 KEEP_AT_MOST = 500  # a runaway loop must not fill memory or the report
 _SPACES = re.compile(r"\s+")
 
@@ -60,13 +62,8 @@ class Capture:
 
 def fold(statements: list[Statement], show_at_most: int = 12) -> str:
     """Consecutive repeats folded with a count, so an N+1 loop reads as one line ×N."""
-    groups: list[tuple[str, int]] = []
-    for statement in statements:
-        if groups and groups[-1][0] == statement.sql:
-            groups[-1] = (statement.sql, groups[-1][1] + 1)
-        else:
-            groups.append((statement.sql, 1))
-    lines = [f"  {sql}" + (f"  — ×{n}" if n > 1 else "") for sql, n in groups[:show_at_most]]
+    groups = group_repeats(statements)
+    lines = [f"  {sql}" + (f"  — ×{n}" if n > 1 else "") for sql, n, _ in groups[:show_at_most]]
     if len(groups) > show_at_most:
         lines.append(f"  … and {len(groups) - show_at_most} more")
     return "\n".join(lines)

@@ -71,12 +71,7 @@ def print_json(data: Any) -> None:
 
 
 def _fold(statements: tuple[r.StatementRecord, ...], dropped: int, limit: int = 8) -> list[str]:
-    groups: list[list[Any]] = []
-    for s in statements:
-        if groups and groups[-1][0] == s.sql:
-            groups[-1][1] += 1
-        else:
-            groups.append([s.sql, 1, s.params])
+    groups = r.group_repeats(statements)
     lines = []
     for sql, count, params in groups[:limit]:
         shown = sql if len(sql) <= 160 else sql[:157] + "…"

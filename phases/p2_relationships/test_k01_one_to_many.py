@@ -1,12 +1,12 @@
 """Checks for kata 2.1 — one-to-many and many-to-one."""
 
-from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, event, inspect, select
-from sqlalchemy.exc import IntegrityError, NoResultFound, SQLAlchemyError
+from sqlalchemy import create_engine, inspect, select
+from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
+from checker.assertions import find_relationship, no_commit
 from checker.compare import assert_rows_match
 
 # (author, title), inserted in this order: not alphabetical, so sorting is visible.
@@ -17,21 +17,10 @@ USERS = ["ada", "bob", "cleo"]  # cleo has no posts
 def _relationship(kata, owner: str, name: str, target: str, many: bool, expected: str):
     """The relationship `owner.name`, after checking it exists, points at `target`, and is a
     list (many=True) or a single object (many=False)."""
-    cls = getattr(kata, owner)
-    try:
-        relationships = inspect(cls).relationships
-    except SQLAlchemyError as exc:
-        pytest.fail(
-            f"The models do not configure: {type(exc).__name__}: {exc}\n"
-            "relationship() finds the join through a ForeignKey: Post.author_id needs "
-            "mapped_column(ForeignKey('user_account.id')).",
-            pytrace=False,
-        )
-    if name not in relationships:
-        pytest.fail(f"{owner} has no relationship `{name}`; expected `{expected}`.", pytrace=False)
-    rel = relationships[name]
-    assert rel.mapper.class_ is getattr(kata, target), (
-        f"{owner}.{name} leads to {rel.mapper.class_.__name__}; expected {target}: `{expected}`."
+    rel = find_relationship(
+        kata, owner, name, target, expected,
+        "relationship() finds the join through a ForeignKey: Post.author_id needs "
+        "mapped_column(ForeignKey('user_account.id')).",
     )
     assert rel.uselist is many, (
         f"{owner}.{name} holds {'a list' if rel.uselist else 'a single object'}; expected "
@@ -85,25 +74,6 @@ def _stored_posts(db_url, kata) -> dict[str, int | None]:
             return dict(connection.execute(select(table.c.title, table.c.author_id)).all())
     finally:
         reader.dispose()
-
-
-@contextmanager
-def _no_commit(session, call: str):
-    """Fail when the block commits the session: the caller owns the unit of work."""
-    commits = []
-
-    def count(_session):
-        commits.append(True)
-
-    event.listen(session, "after_commit", count)
-    try:
-        yield
-    finally:
-        event.remove(session, "after_commit", count)
-    assert not commits, (
-        f"{call} committed the session; leave committing to the caller, who may have more to do "
-        "in the same unit of work (and decides when it is complete)."
-    )
 
 
 def test_posts_and_author_are_relationships(kata):
@@ -176,7 +146,7 @@ def test_write_post_links_both_sides(kata, db_url, engine):
     ids = _seed(kata, engine)
     with Session(engine) as session:
         bob = _user(session, kata, "bob")
-        with _no_commit(session, "write_post(session, bob, 'Brakes')"):
+        with no_commit(session, "write_post(session, bob, 'Brakes')"):
             post = kata.write_post(session, bob, "Brakes")
         assert isinstance(post, kata.Post) and post.title == "Brakes", (
             f"write_post(session, bob, 'Brakes') returned {post!r}; expected the new Post."

@@ -1,11 +1,12 @@
 """Checks for kata 2.2 — one-to-one."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import create_engine, event, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, NoResultFound, SQLAlchemyError
+from sqlalchemy import create_engine, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
+
+from checker.assertions import find_relationship, no_commit
+
 
 USERS = ["ada", "bob"]
 PROFILES = {"ada": "Counts things for fun."}  # bob has no profile yet
@@ -14,21 +15,10 @@ PROFILES = {"ada": "Counts things for fun."}  # bob has no profile yet
 def _relationship(kata, owner: str, name: str, target: str, expected: str):
     """The relationship `owner.name`, after checking it exists, points at `target` and holds a
     single object (not a list)."""
-    cls = getattr(kata, owner)
-    try:
-        relationships = inspect(cls).relationships
-    except SQLAlchemyError as exc:
-        pytest.fail(
-            f"The models do not configure: {type(exc).__name__}: {exc}\n"
-            "relationship() finds the join through a ForeignKey: Profile.user_id needs "
-            "mapped_column(ForeignKey('user_account.id'), ...).",
-            pytrace=False,
-        )
-    if name not in relationships:
-        pytest.fail(f"{owner} has no relationship `{name}`; expected `{expected}`.", pytrace=False)
-    rel = relationships[name]
-    assert rel.mapper.class_ is getattr(kata, target), (
-        f"{owner}.{name} leads to {rel.mapper.class_.__name__}; expected {target}: `{expected}`."
+    rel = find_relationship(
+        kata, owner, name, target, expected,
+        "relationship() finds the join through a ForeignKey: Profile.user_id needs "
+        "mapped_column(ForeignKey('user_account.id'), ...).",
     )
     assert not rel.uselist, (
         f"{owner}.{name} is a list (a one-to-many); expected a single {target} or None: "
@@ -81,25 +71,6 @@ def _stored_profiles(db_url, kata) -> list[tuple]:
             return [tuple(row) for row in connection.execute(query)]
     finally:
         reader.dispose()
-
-
-@contextmanager
-def _no_commit(session, call: str):
-    """Fail when the block commits the session: the caller owns the unit of work."""
-    commits = []
-
-    def count(_session):
-        commits.append(True)
-
-    event.listen(session, "after_commit", count)
-    try:
-        yield
-    finally:
-        event.remove(session, "after_commit", count)
-    assert not commits, (
-        f"{call} committed the session; leave committing to the caller, who may have more to do "
-        "in the same unit of work (and decides when it is complete)."
-    )
 
 
 def test_profile_is_one_object_or_none(kata):
@@ -193,7 +164,7 @@ def test_set_bio_creates_a_profile(kata, db_url, engine):
     ids = _seed(kata, engine)
     with Session(engine) as session:
         bob = _user(session, kata, "bob")
-        with _no_commit(session, "set_bio(session, bob, 'Rides bicycles.')"):
+        with no_commit(session, "set_bio(session, bob, 'Rides bicycles.')"):
             profile = kata.set_bio(session, bob, "Rides bicycles.")
         assert isinstance(profile, kata.Profile) and profile.bio == "Rides bicycles.", (
             f"set_bio(session, bob, 'Rides bicycles.') returned {profile!r}; expected bob's new "
@@ -218,7 +189,7 @@ def test_set_bio_updates_the_existing_profile(kata, db_url, engine):
     (before_id, _, _), = _stored_profiles(db_url, kata)
     with Session(engine) as session:
         ada = _user(session, kata, "ada")
-        with _no_commit(session, "set_bio(session, ada, 'Writes programs for engines.')"):
+        with no_commit(session, "set_bio(session, ada, 'Writes programs for engines.')"):
             profile = kata.set_bio(session, ada, "Writes programs for engines.")
         try:
             session.commit()

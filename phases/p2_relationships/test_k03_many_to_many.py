@@ -3,10 +3,11 @@
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Table, create_engine, event, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, NoResultFound, SQLAlchemyError
+from sqlalchemy import Table, create_engine, insert, inspect, select
+from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
+from checker.assertions import find_relationship, no_commit
 from checker.compare import assert_rows_match
 
 # Inserted in this order, so that ids (and the database's natural order) are not alphabetical.
@@ -38,19 +39,11 @@ def _association_table(kata) -> Table:
 
 def _relationship(kata, owner: str, name: str, target: str, expected: str):
     """The list relationship `owner.name` to `target` through post_tag."""
-    cls = getattr(kata, owner)
-    try:
-        relationships = inspect(cls).relationships
-    except SQLAlchemyError as exc:
-        pytest.fail(
-            f"The models do not configure: {type(exc).__name__}: {exc}\n"
-            "A many-to-many goes through the association table: relationship(secondary=post_tag, "
-            "...), whose columns are foreign keys to post.id and tag.id.",
-            pytrace=False,
-        )
-    if name not in relationships:
-        pytest.fail(f"{owner} has no relationship `{name}`; expected `{expected}`.", pytrace=False)
-    rel = relationships[name]
+    rel = find_relationship(
+        kata, owner, name, target, expected,
+        "A many-to-many goes through the association table: relationship(secondary=post_tag, "
+        "...), whose columns are foreign keys to post.id and tag.id.",
+    )
     assert rel.mapper.class_ is getattr(kata, target) and rel.uselist, (
         f"{owner}.{name} leads to {'a list of ' if rel.uselist else 'one '}{rel.mapper.class_.__name__}; "
         f"expected a list of {target}: `{expected}`."
@@ -110,25 +103,6 @@ def _stored(db_url, kata) -> tuple[dict[str, int], set[tuple[str, str]]]:
 
 def _links_of(links, title) -> list[str]:
     return sorted(name for t, name in links if t == title)
-
-
-@contextmanager
-def _no_commit(session, call: str):
-    """Fail when the block commits the session: the caller owns the unit of work."""
-    commits = []
-
-    def count(_session):
-        commits.append(True)
-
-    event.listen(session, "after_commit", count)
-    try:
-        yield
-    finally:
-        event.remove(session, "after_commit", count)
-    assert not commits, (
-        f"{call} committed the session; leave committing to the caller, who may have more to do "
-        "in the same unit of work (and decides when it is complete)."
-    )
 
 
 def _explain_duplicate(exc: IntegrityError, call: str) -> str:
@@ -219,7 +193,7 @@ def test_tag_post_creates_and_links_new_tags(kata, db_url, engine):
     with Session(engine) as session:
         post = _post(session, kata, "Cooking rice")
         call = "tag_post(session, post, 'rice', 'japanese')"
-        with _no_commit(session, call), _tagging(call):
+        with no_commit(session, call), _tagging(call):
             kata.tag_post(session, post, "rice", "japanese")
         names = sorted(tag.name for tag in post.tags)
         assert names == ["japanese", "rice"], (
@@ -290,7 +264,7 @@ def test_untag_post_removes_the_link_not_the_tag(kata, db_url, engine):
     _, tag_ids = _seed(kata, engine)
     with Session(engine) as session:
         post = _post(session, kata, "Zen of SQL")
-        with _no_commit(session, "untag_post(session, post, 'python')"):
+        with no_commit(session, "untag_post(session, post, 'python')"):
             kata.untag_post(session, post, "python")
             kata.untag_post(session, post, "food")  # a tag the post does not have: nothing to do
         names = [tag.name for tag in post.tags]
