@@ -29,16 +29,18 @@ def timed(command: list[str], cwd: Path, env: dict[str, str], runs: int = 5) -> 
     samples = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         samples.append(time.perf_counter() - start)
     return statistics.median(samples)
 
 
 def watch_latency(copy: Path, saves: int) -> list[float]:
-    from checker.catalog import load_catalog
-    from checker.commands.watch import WatchSession, _watch_files
-    from checker.databases import DatabaseTarget
-    from checker.warm import WarmRunner
+    from checker.cli.commands.watch import WatchSession, _watch_files
+    from checker.cli.databases import DatabaseTarget
+    from checker.cli.runner.warm import WarmRunner
+    from checker.workbook.catalog import load_catalog
 
     catalog = load_catalog(copy)
     kata = catalog.kata("1.1")
@@ -48,7 +50,9 @@ def watch_latency(copy: Path, saves: int) -> list[float]:
     with WarmRunner(1) as warm:
         session = WatchSession(catalog, kata, DatabaseTarget("sqlite"), 5.0, warm.launch)
         stop = threading.Event()
-        threading.Thread(target=_watch_files, args=(copy / "katas", session.events, stop, False), daemon=True).start()
+        threading.Thread(
+            target=_watch_files, args=(copy / "katas", session.events, stop, False), daemon=True
+        ).start()
         session.run()  # warm up
         time.sleep(0.5)
         path = copy / "katas" / kata.rel_path
@@ -77,21 +81,53 @@ def main() -> None:
         env = dict(os.environ, CHECKER_ROOT=str(copy), NO_COLOR="1")
         rows = []
         cold = timed([str(BIN / "checker"), "kata", "1.1"], copy, env)
-        plain = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "checker.plugin",
-                       "phases/p1_core/test_k01_engine.py"], copy, env)
-        rows.append(("(a) checker kata 1.1 (cold)", cold, f"{cold / plain:.2f}× plain pytest ({plain:.3f} s)"))
+        plain = timed(
+            [
+                str(BIN / "python"),
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "checker.plugin.hooks",
+                "phases/p1_core/test_k01_engine.py",
+            ],
+            copy,
+            env,
+        )
+        rows.append(
+            (
+                "(a) checker kata 1.1 (cold)",
+                cold,
+                f"{cold / plain:.2f}× plain pytest ({plain:.3f} s)",
+            )
+        )
         os.environ["CHECKER_ROOT"] = str(copy)
         latencies = watch_latency(copy, args.saves)
         median = statistics.median(latencies)
         p90 = statistics.quantiles(latencies, n=10)[-1]
-        rows.append(("(b) watch: save to verdict, median", median, f"{median / cold:.2f}× cold checker kata"))
+        rows.append(
+            (
+                "(b) watch: save to verdict, median",
+                median,
+                f"{median / cold:.2f}× cold checker kata",
+            )
+        )
         rows.append(("(b) watch: save to verdict, p90", p90, f"over {len(latencies)} saves"))
         katas = len(list((copy / "solutions").rglob("k[0-9]*.py")))
-        for label, extra in (("SQLite", []), ("Postgres", ["--db", "postgres", "--db-url", args.postgres or ""])):
+        for label, extra in (
+            ("SQLite", []),
+            ("Postgres", ["--db", "postgres", "--db-url", args.postgres or ""]),
+        ):
             if label == "Postgres" and not args.postgres:
                 continue
             seconds = timed([str(BIN / "checker"), "verify", *extra], copy, env, runs=1)
-            rows.append((f"(c) checker verify, {label}", seconds, f"{seconds / katas:.2f} s per kata ({katas} katas)"))
+            rows.append(
+                (
+                    f"(c) checker verify, {label}",
+                    seconds,
+                    f"{seconds / katas:.2f} s per kata ({katas} katas)",
+                )
+            )
     print(f"{'measure':42} {'median s':>9}  ratio")
     for label, seconds, ratio in rows:
         print(f"{label:42} {seconds:9.3f}  {ratio}")

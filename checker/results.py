@@ -61,7 +61,7 @@ class CheckResult:
     statements: tuple[StatementRecord, ...] = ()
     statements_dropped: int = 0
     reference_statements: int | None = None  # for checks marked compare_sql, when they fail
-    comparison: dict[str, Any] | None = None  # a result ladder's details (checker.compare)
+    comparison: dict[str, Any] | None = None  # a result ladder's details (checker.plugin.compare)
 
     @property
     def ok(self) -> bool:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import main
-from checker.databases import DatabaseTarget, normalize_postgres_url
+from checker.cli.databases import DatabaseTarget, normalize_postgres_url
+from checker.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,7 +34,9 @@ def workbook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the workbook (so progress, stubs and edits never touch the real one)."""
     copy = tmp_path / "workbook"
     for folder in ("phases", "katas", "solutions"):
-        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", ".draft_*"))
+        shutil.copytree(
+            ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__", ".draft_*")
+        )
     monkeypatch.setenv("CHECKER_ROOT", str(copy))
     monkeypatch.chdir(copy)
     return copy

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.cli import COMMANDS
+from checker.cli.main import COMMANDS
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def test_help_lists_every_command(cli):
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_has_help_and_is_in_the_readme(command, capsys):
-    from checker.cli import build_parser
+    from checker.cli.main import build_parser
 
     with pytest.raises(SystemExit):
         build_parser().parse_args([command, "--help"])
@@ -48,7 +48,7 @@ def test_status_is_the_default_and_shows_all_phases(workbook, cli):
 
 
 def test_list_shows_every_kata(workbook, cli):
-    from checker.catalog import load_catalog
+    from checker.workbook.catalog import load_catalog
 
     result = cli("list")
     assert result.code == 0, result
@@ -63,7 +63,7 @@ def test_show_prints_the_instructions(workbook, cli):
 
 
 def test_hints_are_revealed_one_at_a_time_and_remembered(workbook, cli):
-    from checker.catalog import load_catalog
+    from checker.workbook.catalog import load_catalog
 
     hints = load_catalog(workbook).kata("1.1").hints
     first = cli("hint", "1.1")
@@ -103,7 +103,7 @@ def test_editing_a_passed_kata_marks_it_edited(workbook, cli):
 
 
 def test_phase_grades_every_kata(workbook, cli):
-    from checker.catalog import load_catalog
+    from checker.workbook.catalog import load_catalog
 
     result = cli("phase", "1")
     assert result.code == 1, result
@@ -132,7 +132,10 @@ def test_next_shows_instructions_and_failing_checks(workbook, cli):
         (("verify", "--phase", "x"), "There is no phase 'x'"),
         (("frobnicate",), "invalid choice"),
         (("kata",), "required"),
-        (("kata", "1.1", "--db", "sqlite", "--db-url", "postgresql://x@y/z"), "--db-url is for Postgres"),
+        (
+            ("kata", "1.1", "--db", "sqlite", "--db-url", "postgresql://x@y/z"),
+            "--db-url is for Postgres",
+        ),
         (("kata", "1.1", "--db-url", "sqlite:///x.db"), "is not a PostgreSQL URL"),
         (("kata", "1.1", "--db-url", "mysql://x@y/z"), "is not a PostgreSQL URL"),
     ],
@@ -146,7 +149,14 @@ def test_bad_input_gets_one_paragraph_and_exit_2(workbook, cli, args, expected):
 
 
 def test_postgres_down_names_the_url_and_the_fix(workbook, cli):
-    result = cli("kata", "1.1", "--db", "postgres", "--db-url", "postgresql://learner:secret@127.0.0.1:1/nowhere")
+    result = cli(
+        "kata",
+        "1.1",
+        "--db",
+        "postgres",
+        "--db-url",
+        "postgresql://learner:secret@127.0.0.1:1/nowhere",
+    )
     assert result.code == 2, result
     assert "127.0.0.1:1/nowhere" in result.err
     assert "secret" not in result.err, "the password must not be printed"
@@ -196,14 +206,17 @@ def _make_hang(workbook: Path, ignore_alarm: bool) -> None:
         body = "    import signal\n    signal.signal(signal.SIGALRM, signal.SIG_IGN)\n" + body
     text = kata_file.read_text().replace(
         '    """Run SELECT \'hello\' on a pooled connection that is returned when done."""\n',
-        '    """Run SELECT \'hello\' on a pooled connection that is returned when done."""\n' + body,
+        '    """Run SELECT \'hello\' on a pooled connection that is returned when done."""\n'
+        + body,
     )
     kata_file.write_text(text)
 
 
 def test_a_hanging_kata_is_stopped_and_the_others_still_graded(workbook, cli):
     _make_hang(workbook, ignore_alarm=False)
-    solve(workbook, "p1_core/k02_core_tables.py") if (workbook / "solutions/p1_core/k02_core_tables.py").exists() else None
+    solve(workbook, "p1_core/k02_core_tables.py") if (
+        workbook / "solutions/p1_core/k02_core_tables.py"
+    ).exists() else None
     result = cli("phase", "1", "--timeout", "1", "--json")
     katas = {k["kata_id"]: k for k in json.loads(result.out)["katas"]}
     assert katas["1.1"]["status"] == "timeout", katas["1.1"]
@@ -225,10 +238,28 @@ def test_kata_json_keys_are_stable(workbook, cli):
     data = json.loads(result.out)
     assert set(data) == {"database", "all_passed", "katas"}
     kata = data["katas"][0]
-    assert set(kata) == {"kata_id", "title", "file", "status", "checks", "problem", "passed_checks", "total_checks"}
+    assert set(kata) == {
+        "kata_id",
+        "title",
+        "file",
+        "status",
+        "checks",
+        "problem",
+        "passed_checks",
+        "total_checks",
+    }
     assert set(kata["checks"][0]) == {
-        "name", "description", "outcome", "kind", "message", "where", "duration",
-        "statements", "statements_dropped", "reference_statements", "comparison",
+        "name",
+        "description",
+        "outcome",
+        "kind",
+        "message",
+        "where",
+        "duration",
+        "statements",
+        "statements_dropped",
+        "reference_statements",
+        "comparison",
     }
 
 
@@ -237,8 +268,12 @@ def test_status_and_list_json(workbook, cli):
     assert [p["number"] for p in status["phases"]] == list(range(1, 9))
     listed = json.loads(cli("list", "--json").out)
     assert listed["katas"][0] == {
-        "id": "1.1", "title": listed["katas"][0]["title"], "topics": ["engine"], "db": "any",
-        "file": "katas/p1_core/k01_engine.py", "status": "not run",
+        "id": "1.1",
+        "title": listed["katas"][0]["title"],
+        "topics": ["engine"],
+        "db": "any",
+        "file": "katas/p1_core/k01_engine.py",
+        "status": "not run",
     }
 
 
@@ -259,7 +294,10 @@ def test_stubs_check_and_regenerate_with_backup(workbook, cli):
     written = cli("stubs")
     assert written.code == 0 and "backed up" in written.out, written
     backups = list((workbook / ".checker" / "backups").rglob("k01_engine.py"))
-    assert backups and backups[0].read_text() == (workbook / "solutions/p1_core/k01_engine.py").read_text()
+    assert (
+        backups
+        and backups[0].read_text() == (workbook / "solutions/p1_core/k01_engine.py").read_text()
+    )
     assert cli("stubs", "--check").code == 0
 
 
@@ -276,5 +314,12 @@ def test_verify_json_keys_are_stable(workbook, cli):
     data = json.loads(cli("verify", "--static", "--json").out)
     assert set(data) == {"database", "static_only", "ok", "summary", "phase_problems", "katas"}
     assert set(data["katas"][0]) == {
-        "kata_id", "title", "problems", "checks", "stub_failing", "mutants_caught", "mutants_total", "ok",
+        "kata_id",
+        "title",
+        "problems",
+        "checks",
+        "stub_failing",
+        "mutants_caught",
+        "mutants_total",
+        "ok",
     }

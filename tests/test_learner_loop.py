@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from checker.catalog import load_catalog
-from checker.databases import DatabaseTarget
-from checker.editor import editor_command, first_todo_line
-from checker.runner import run_checks
-from checker.warm import WarmRunner
+from checker.cli.databases import DatabaseTarget
+from checker.cli.editor import editor_command, first_todo_line
+from checker.cli.runner.run import run_checks
+from checker.cli.runner.warm import WarmRunner
+from checker.workbook.catalog import load_catalog
 
 KATA = "katas/p1_core/k01_engine.py"
 SOLUTION = "solutions/p1_core/k01_engine.py"
@@ -73,7 +73,12 @@ def test_editor_commands_put_the_cursor_on_the_first_todo(workbook):
     line = first_todo_line(path)
     assert "TODO" in path.read_text().splitlines()[line - 1]
     assert editor_command(path, 7, {"EDITOR": "vim"}) == ["vim", "+7", str(path)]
-    assert editor_command(path, 7, {"EDITOR": "code --wait"}) == ["code", "--wait", "-g", f"{path}:7"]
+    assert editor_command(path, 7, {"EDITOR": "code --wait"}) == [
+        "code",
+        "--wait",
+        "-g",
+        f"{path}:7",
+    ]
     assert editor_command(path, 7, {"VISUAL": "subl", "EDITOR": "vi"}) == ["subl", f"{path}:7"]
     assert editor_command(path, 7, {"EDITOR": "myeditor"}) == ["myeditor", str(path)]
 
@@ -81,7 +86,7 @@ def test_editor_commands_put_the_cursor_on_the_first_todo(workbook):
 def test_next_edit_opens_the_editor(workbook, cli, monkeypatch, tmp_path):
     log = tmp_path / "opened"
     script = tmp_path / "fake-editor"
-    script.write_text(f"#!/bin/sh\necho \"$@\" > {log}\n")
+    script.write_text(f'#!/bin/sh\necho "$@" > {log}\n')
     script.chmod(0o755)
     monkeypatch.setenv("EDITOR", str(script))
     result = cli("next", "--edit")
@@ -108,13 +113,17 @@ def test_warm_runner_sees_every_edit_and_survives_a_crash(workbook):
 
 
 def test_watch_session_coalesces_saves_into_one_run(workbook):
-    from checker.commands.watch import CHANGE, KEY, WatchSession
-    from checker.launch import subprocess_launch
+    from checker.cli.commands.watch import CHANGE, KEY, WatchSession
+    from checker.cli.runner.launch import subprocess_launch
 
     catalog = load_catalog(workbook)
     verdicts = []
     session = WatchSession(
-        catalog, catalog.kata("1.1"), DatabaseTarget("sqlite"), 5.0, subprocess_launch,
+        catalog,
+        catalog.kata("1.1"),
+        DatabaseTarget("sqlite"),
+        5.0,
+        subprocess_launch,
         on_verdict=lambda result, started: verdicts.append(result.status),
     )
     for _ in range(5):  # five saves while a run was in progress

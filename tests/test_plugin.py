@@ -43,7 +43,7 @@ def demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
         (pytester.path / "phases/p1_demo/test_k01_demo.py").write_text(textwrap.dedent(checks))
         if kata is not None:
             (pytester.path / "katas/p1_demo/k01_demo.py").write_text(textwrap.dedent(kata))
-        options = ["-p", "checker.plugin", "--checker-report", "report.json", *args]
+        options = ["-p", "checker.plugin.hooks", "--checker-report", "report.json", *args]
         if (url := postgres_url()) and "--checker-db" not in args:
             options += ["--checker-db", "postgres", "--checker-db-url", url]
         result = pytester.runpytest_subprocess(*options, "phases/p1_demo/test_k01_demo.py")
@@ -73,30 +73,32 @@ def test_kata_fixture_grades_the_learners_file_and_reports(demo):
 
 def test_kata_root_and_kata_file_choose_what_is_graded(demo, pytester):
     (pytester.path / "solutions/p1_demo/k01_demo.py").write_text(KATA.replace("42", "43"))
-    checks = '''
+    checks = """
         def test_answer(kata, reference):
             assert kata.answer() == reference.answer() == 43
-    '''
+    """
     demo(checks)[0].assert_outcomes(failed=1)
     demo(checks, "--kata-root", "solutions")[0].assert_outcomes(passed=1)
-    demo(checks, "--kata-file", f"1.1={pytester.path / 'solutions/p1_demo/k01_demo.py'}")[0].assert_outcomes(passed=1)
+    demo(checks, "--kata-file", f"1.1={pytester.path / 'solutions/p1_demo/k01_demo.py'}")[
+        0
+    ].assert_outcomes(passed=1)
 
 
 def test_a_missing_name_fails_with_a_sentence(demo):
-    result, report = demo('''
+    result, report = demo("""
         def test_missing(kata):
             kata.make_engine()
-    ''')
+    """)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
     assert "katas/p1_demo/k01_demo.py has no `make_engine`" in check["message"]
 
 
 def test_not_implemented_names_the_function_and_line(demo):
-    result, report = demo('''
+    result, report = demo("""
         def test_todo(kata):
             kata.todo()
-    ''')
+    """)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
     assert check["kind"] == "todo"
@@ -105,11 +107,11 @@ def test_not_implemented_names_the_function_and_line(demo):
 
 
 def test_assertion_message_is_kept_without_the_rewrite_noise(demo):
-    result, report = demo('''
+    result, report = demo("""
         def test_wrong(kata):
             got = kata.answer()
             assert got == 41, f"answer() returned {got!r}; expected 41."
-    ''')
+    """)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
     assert check["kind"] == "assertion" and check["message"] == "answer() returned 42; expected 41."
@@ -117,17 +119,22 @@ def test_assertion_message_is_kept_without_the_rewrite_noise(demo):
 
 
 def test_syntax_error_is_one_line_with_file_and_line(demo):
-    result, report = demo('''
+    result, report = demo(
+        """
         def test_answer(kata):
             assert kata.answer() == 42
-    ''', kata="def answer(:\n    return 42\n")
+    """,
+        kata="def answer(:\n    return 42\n",
+    )
     result.assert_outcomes(errors=1)
-    assert report["katas"]["1.1"]["load_error"].startswith("katas/p1_demo/k01_demo.py:1: SyntaxError")
+    assert report["katas"]["1.1"]["load_error"].startswith(
+        "katas/p1_demo/k01_demo.py:1: SyntaxError"
+    )
     assert report["checks"][0]["kind"] == "load-error"
 
 
 def test_every_check_gets_a_fresh_database(demo):
-    checks = '''
+    checks = """
         from sqlalchemy import text
 
         def _fill(engine):
@@ -142,12 +149,12 @@ def test_every_check_gets_a_fresh_database(demo):
         def test_second(kata, engine):
             _fill(engine)  # would fail on "table t already exists" if databases were shared
             assert kata.count_rows(engine) == 1
-    '''
+    """
     demo(checks)[0].assert_outcomes(passed=2)
 
 
 def test_foreign_keys_are_enforced(demo):
-    checks = '''
+    checks = """
         import pytest
         from sqlalchemy import text
         from sqlalchemy.exc import IntegrityError
@@ -160,12 +167,12 @@ def test_foreign_keys_are_enforced(demo):
                 ))
             with pytest.raises(IntegrityError), engine.begin() as connection:
                 connection.execute(text("INSERT INTO child (id, parent_id) VALUES (1, 99)"))
-    '''
+    """
     demo(checks)[0].assert_outcomes(passed=1)
 
 
 def test_sql_is_captured_during_the_check_only_and_budgets_fold_repeats(demo):
-    checks = '''
+    checks = """
         from sqlalchemy import text
         import pytest
 
@@ -180,34 +187,48 @@ def test_sql_is_captured_during_the_check_only_and_budgets_fold_repeats(demo):
                 for _ in range(3):
                     with table.connect() as connection:
                         connection.execute(text("SELECT count(*) FROM t")).scalar_one()
-    '''
+    """
     result, report = demo(checks)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
     assert "counting t three times sent 3 SQL statements; it can be done in 2." in check["message"]
     assert "SELECT count(*) FROM t  — ×3" in check["message"]
-    assert [s["sql"] for s in check["statements"]] == ["SELECT count(*) FROM t"] * 3, "no CREATE TABLE from the fixture"
+    assert [s["sql"] for s in check["statements"]] == ["SELECT count(*) FROM t"] * 3, (
+        "no CREATE TABLE from the fixture"
+    )
 
 
 def test_a_check_that_hangs_is_stopped(demo):
-    result, report = demo('''
+    result, report = demo(
+        """
         def test_forever():
             while True:
                 pass
-    ''', "-p", "pytest_timeout", "--timeout", "0.5")
+    """,
+        "-p",
+        "pytest_timeout",
+        "--timeout",
+        "0.5",
+    )
     result.assert_outcomes(failed=1)
     assert report["checks"][0]["kind"] == "timeout"
 
 
 def test_collection_errors_are_reported(demo):
     result, report = demo("def test_broken(:\n    pass\n")
-    assert report["collection_errors"] and "test_k01_demo.py" in report["collection_errors"][0]["nodeid"]
+    assert (
+        report["collection_errors"]
+        and "test_k01_demo.py" in report["collection_errors"][0]["nodeid"]
+    )
 
 
 def test_unreachable_postgres_is_an_environment_error(demo):
     result, report = demo(
         "def test_x(engine):\n    pass\n",
-        "--checker-db", "postgres", "--checker-db-url", "postgresql+psycopg2://nobody@127.0.0.1:1/none",
+        "--checker-db",
+        "postgres",
+        "--checker-db-url",
+        "postgresql+psycopg2://nobody@127.0.0.1:1/none",
     )
     assert result.ret == 3
     assert "127.0.0.1:1/none" in report["environment_error"]
@@ -218,14 +239,14 @@ def test_unreachable_postgres_is_an_environment_error(demo):
 def test_postgres_schemas_are_private_and_dropped(demo):
     from sqlalchemy import create_engine, text
 
-    checks = '''
+    checks = """
         from sqlalchemy import text
 
         def test_schema(engine):
             with engine.connect() as connection:
                 schema = connection.execute(text("SELECT current_schema()")).scalar_one()
             assert schema.startswith("checker_")
-    '''
+    """
     demo(checks)[0].assert_outcomes(passed=1)
     admin = create_engine(postgres_url())
     with admin.connect() as connection:
@@ -247,7 +268,7 @@ def totals(engine):
         return [connection.execute(text("SELECT count(*) FROM comment WHERE post_id = :p"), {"p": i}).scalar_one() for i in ids]
 '''
 
-N_PLUS_ONE_CHECKS = '''
+N_PLUS_ONE_CHECKS = """
     import pytest
     from sqlalchemy import text
 
@@ -264,7 +285,7 @@ N_PLUS_ONE_CHECKS = '''
     def test_totals(kata, posts, engine, queries):
         with queries.budget(2, "totals(engine) for 5 posts"):
             assert kata.totals(engine) == [0] * 5
-'''
+"""
 
 
 N_PLUS_ONE_FIXED = '''
@@ -285,18 +306,25 @@ def test_budget_names_the_repeated_statement_and_compares_with_the_reference(dem
     result, report = demo(N_PLUS_ONE_CHECKS, kata=N_PLUS_ONE_KATA)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
-    assert "totals(engine) for 5 posts sent 6 SQL statements; it can be done in 2." in check["message"]
-    assert "SELECT count(*) FROM comment WHERE post_id = " in check["message"] and "— ×5" in check["message"]
+    assert (
+        "totals(engine) for 5 posts sent 6 SQL statements; it can be done in 2." in check["message"]
+    )
+    assert (
+        "SELECT count(*) FROM comment WHERE post_id = " in check["message"]
+        and "— ×5" in check["message"]
+    )
     assert "ran 5 times" in check["message"] and "N+1" in check["message"]
     assert "selectinload() or joinedload()" in check["message"]
     assert len(check["statements"]) == 6
-    assert check["reference_statements"] == 2, "the reference ran the same check on a fresh database"
+    assert check["reference_statements"] == 2, (
+        "the reference ran the same check on a fresh database"
+    )
 
 
 def test_rows_ladder_reports_count_columns_values_and_order(demo):
-    checks = '''
+    checks = """
         import pytest
-        from checker.compare import assert_rows_match
+        from checker.plugin.compare import assert_rows_match
 
         def test_count():
             assert_rows_match([(1, "a")], [(1, "a"), (2, "b")], ordered=False, what="q()")
@@ -309,7 +337,7 @@ def test_rows_ladder_reports_count_columns_values_and_order(demo):
 
         def test_unordered_passes():
             assert_rows_match([(2, "b"), (1, "a")], [(1, "a"), (2, "b")], ordered=False, what="q()")
-    '''
+    """
     result, report = demo(checks)
     result.assert_outcomes(failed=3, passed=1)
     checks_ = checks_by_name(report)
@@ -317,6 +345,10 @@ def test_rows_ladder_reports_count_columns_values_and_order(demo):
     assert count["stage"] == "row count" and count["missing"] == [[2, "b"]]
     assert checks_["test_count"]["message"].startswith("q() returned 1 rows; expected 2.")
     values = checks_["test_values"]["comparison"]
-    assert values["stage"] == "values" and values["unexpected"] == [[2, "x"]] and values["missing"] == [[2, "b"]]
+    assert (
+        values["stage"] == "values"
+        and values["unexpected"] == [[2, "x"]]
+        and values["missing"] == [[2, "b"]]
+    )
     assert checks_["test_order"]["comparison"]["stage"] == "order"
     assert "ORDER BY" in checks_["test_order"]["message"]

@@ -7,11 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from checker.catalog import Mutant, load_catalog
-from checker.databases import DEFAULT_POSTGRES_URL, mask_password, normalize_postgres_url, resolve_target
+from checker.cli.databases import (
+    DEFAULT_POSTGRES_URL,
+    mask_password,
+    normalize_postgres_url,
+    resolve_target,
+)
 from checker.errors import CatalogError, CheckerError
-from checker.mutants import MutantError, apply_mutant
-from checker.stubs import MarkerError, make_stub
+from checker.workbook.catalog import Mutant, load_catalog
+from checker.workbook.markers import MarkerError, make_stub
+from checker.workbook.mutants import MutantError, apply_mutant
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +88,12 @@ def test_default_postgres_url_matches_docker_compose(monkeypatch):
     monkeypatch.delenv("CHECKER_DATABASE_URL", raising=False)
     assert resolve_target("postgres", None).url == DEFAULT_POSTGRES_URL
     compose = (ROOT / "docker-compose.yml").read_text()
-    for line in ("POSTGRES_USER: checker", "POSTGRES_PASSWORD: checker", "POSTGRES_DB: checker", '"5432:5432"'):
+    for line in (
+        "POSTGRES_USER: checker",
+        "POSTGRES_PASSWORD: checker",
+        "POSTGRES_DB: checker",
+        '"5432:5432"',
+    ):
         assert line in compose
     assert DEFAULT_POSTGRES_URL == "postgresql+psycopg2://checker:checker@localhost:5432/checker"
     assert DEFAULT_POSTGRES_URL in (ROOT / ".env.example").read_text()
@@ -116,13 +126,15 @@ def test_catalog_error_names_file_and_key(tmp_path):
 
 
 def test_progress_is_written_atomically_and_survives_damage(tmp_path):
-    from checker.progress import Progress
+    from checker.cli.state.progress import Progress
 
     (tmp_path / ".checker").mkdir()
     (tmp_path / ".checker/state.json").write_text("{not json")
     progress = Progress.load(tmp_path)
     assert progress.katas == {}
-    assert (tmp_path / ".checker/state.damaged.json").exists(), "a damaged file is set aside, not lost"
+    assert (tmp_path / ".checker/state.damaged.json").exists(), (
+        "a damaged file is set aside, not lost"
+    )
     progress.hints["1.1"] = 1
     progress.save()
     assert json.loads((tmp_path / ".checker/state.json").read_text())["hints"] == {"1.1": 1}
@@ -130,7 +142,7 @@ def test_progress_is_written_atomically_and_survives_damage(tmp_path):
 
 
 def test_kata_ids_must_increase_and_gaps_are_a_phase_problem(tmp_path):
-    from checker.verify import phase_problems
+    from checker.cli.verify import phase_problems
 
     (tmp_path / "phases/p1_core").mkdir(parents=True)
     (tmp_path / "phases/curriculum.toml").write_text(

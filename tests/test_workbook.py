@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from checker.catalog import load_catalog
-from checker.verify import VerifyResult, phase_problems, verify
+from checker.cli.verify import VerifyResult, phase_problems, verify
+from checker.workbook.catalog import load_catalog
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT)

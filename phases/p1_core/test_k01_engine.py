@@ -55,7 +55,9 @@ def test_get_engine_creates_one_engine_per_url(kata, db_url, tmp_path):
     other = kata.get_engine(other_url)
     assert other is not first, "get_engine returned the same Engine for two different URLs."
     assert other.url.render_as_string(hide_password=False) == other_url
-    assert other.pool._pre_ping, "get_engine should build its engine with make_engine (pre-ping on)."
+    assert other.pool._pre_ping, (
+        "get_engine should build its engine with make_engine (pre-ping on)."
+    )
 
 
 def test_server_says_hello(kata, engine):

@@ -1,7 +1,7 @@
 """Checks for kata 1.2 — Core beside the ORM."""
 
 import pytest
-from sqlalchemy import Engine, Row, String, Table, create_engine, inspect, insert, select, text
+from sqlalchemy import Engine, Row, String, Table, create_engine, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 # Users for the emails_of checks, inserted in an order that is neither name nor email order,

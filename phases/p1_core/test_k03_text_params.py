@@ -93,7 +93,7 @@ def test_find_user_by_name_finds_the_user(kata, connection):
 
 def test_find_user_by_name_with_a_quote(kata, connection):
     """find_user_by_name(connection, "O'Brien") finds O'Brien: a quote in a value is just data."""
-    call = "find_user_by_name(connection, \"O'Brien\")"
+    call = 'find_user_by_name(connection, "O\'Brien")'
     row = _call(call, kata.find_user_by_name, connection, "O'Brien", advice=INJECTED_QUOTE)
     assert row is not None and row.id == 2, (
         f"{call} returned {row!r}; expected O'Brien's row (id 2)."
@@ -203,7 +203,7 @@ def test_search_titles_with_quotes_and_injection(kata, connection):
     """Quotes in the fragment are searched for literally; an injection attempt finds nothing."""
     got = _search(kata, connection, "it's")
     assert got == ["it's a trap"], (
-        f"search_titles(connection, \"it's\") returned {got!r}; expected [\"it's a trap\"]."
+        f'search_titles(connection, "it\'s") returned {got!r}; expected ["it\'s a trap"].'
     )
     attack = "' OR '1'='1"
     got = _search(kata, connection, attack)

@@ -1,6 +1,6 @@
 """Checks for kata 1.4 — declarative models."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import DateTime, create_engine, inspect, select, text
@@ -32,11 +32,11 @@ def _create_tables(kata, engine):
 
 def _as_utc(moment: datetime) -> datetime:
     """SQLite gives naive datetimes back (they hold UTC wall time); Postgres gives aware ones."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _close_to_now(moment: datetime) -> bool:
-    return abs(_as_utc(moment) - datetime.now(timezone.utc)) < timedelta(minutes=2)
+    return abs(_as_utc(moment) - datetime.now(UTC)) < timedelta(minutes=2)
 
 
 def test_base_is_a_declarative_base(kata):
@@ -61,7 +61,9 @@ def test_user_round_trip(kata, engine):
         assert (ada.username, ada.email) == ("ada", "ada@example.com"), (
             f"Saved username='ada', email='ada@example.com'; read back {ada.username!r}, {ada.email!r}."
         )
-        assert isinstance(ada.id, int), f"The saved User has id {ada.id!r}; expected an integer key."
+        assert isinstance(ada.id, int), (
+            f"The saved User has id {ada.id!r}; expected an integer key."
+        )
 
 
 def test_username_is_required(kata, engine):
@@ -97,7 +99,8 @@ def test_username_is_indexed(kata, engine):
     _create_tables(kata, engine)
     indexes = inspect(engine).get_indexes("user_account")
     on_username = [
-        ix for ix in indexes
+        ix
+        for ix in indexes
         if ix["column_names"] == ["username"] and not ix.get("duplicates_constraint")
     ]
     assert on_username, (
@@ -146,9 +149,13 @@ def test_is_active_defaults_to_true(kata, engine):
         try:
             session.commit()
         except IntegrityError as exc:
-            pytest.fail(f"Saving User(username='ada') failed: {exc.orig}. Give is_active default=True.")
+            pytest.fail(
+                f"Saving User(username='ada') failed: {exc.orig}. Give is_active default=True."
+            )
     with Session(engine) as session:
-        active = {name: flag for name, flag in session.execute(select(User.username, User.is_active))}
+        active = {
+            name: flag for name, flag in session.execute(select(User.username, User.is_active))
+        }
     assert active == {"ada": True, "bob": False}, (
         f"Read back is_active per username as {active!r}; expected ada True (not given: the "
         "default) and bob False (given)."
@@ -198,7 +205,9 @@ def test_datetime_columns_are_timezone_aware(kata):
     """created_at and last_login are DateTime(timezone=True); created_at is NOT NULL."""
     table = _user_model(kata).__table__
     for name in ("created_at", "last_login"):
-        assert name in table.c, f"user_account has no {name} column (it has {list(table.c.keys())!r})."
+        assert name in table.c, (
+            f"user_account has no {name} column (it has {list(table.c.keys())!r})."
+        )
         column_type = table.c[name].type
         assert isinstance(column_type, DateTime) and column_type.timezone, (
             f"User.{name} has the type {column_type!r}; expected DateTime(timezone=True), which "
@@ -226,7 +235,9 @@ def test_postgres_stores_timestamptz(kata, engine):
         session.commit()
     with Session(engine) as session:
         created = session.scalars(select(User.created_at)).one()
-    assert created.tzinfo is not None, f"created_at came back as {created!r}; expected an aware datetime."
+    assert created.tzinfo is not None, (
+        f"created_at came back as {created!r}; expected an aware datetime."
+    )
 
 
 def test_record_login_sets_an_aware_utc_time(kata, engine):

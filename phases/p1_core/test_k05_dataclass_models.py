@@ -3,7 +3,7 @@
 import dataclasses
 import inspect as pyinspect
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -47,18 +47,20 @@ def _make(model, *args, **kwargs):
 
 def _as_utc(moment: datetime) -> datetime:
     """SQLite gives naive datetimes back (they hold UTC wall time); Postgres gives aware ones."""
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
 
 
 def _close_to_now(moment: datetime) -> bool:
-    return abs(_as_utc(moment) - datetime.now(timezone.utc)) < timedelta(minutes=2)
+    return abs(_as_utc(moment) - datetime.now(UTC)) < timedelta(minutes=2)
 
 
 def test_base_makes_dataclasses(kata):
     """Base mixes MappedAsDataclass into DeclarativeBase, so Tag and Post are dataclasses."""
     Tag, Post = _models(kata)
     tables = set(kata.Base.metadata.tables)
-    assert {"tag", "post"} <= tables, f"Base.metadata has the tables {sorted(tables)!r}; expected tag and post."
+    assert {"tag", "post"} <= tables, (
+        f"Base.metadata has the tables {sorted(tables)!r}; expected tag and post."
+    )
 
 
 def test_tag_takes_name_positionally(kata):
@@ -74,8 +76,10 @@ def test_tag_takes_name_positionally(kata):
 def test_tag_color_can_be_given(kata):
     """Tag('sql', 'blue') and Tag('sql', color='blue') both set the color."""
     Tag, _ = _models(kata)
-    for tag, call in ((_make(Tag, "sql", "blue"), "Tag('sql', 'blue')"),
-                      (_make(Tag, "sql", color="blue"), "Tag('sql', color='blue')")):
+    for tag, call in (
+        (_make(Tag, "sql", "blue"), "Tag('sql', 'blue')"),
+        (_make(Tag, "sql", color="blue"), "Tag('sql', color='blue')"),
+    ):
         assert (tag.name, tag.color) == ("sql", "blue"), (
             f"{call} has name={tag.name!r}, color={tag.color!r}; expected 'sql' and 'blue'."
         )
@@ -93,7 +97,9 @@ def test_tag_id_is_not_an_init_argument(kata):
         Tag("python", id=7)
         pytest.fail("Tag('python', id=7) was accepted; expected a TypeError (init=False).")
     tag = _make(Tag, "python")
-    assert tag.id is None, f"A new Tag('python') has id {tag.id!r}; expected None until it is saved."
+    assert tag.id is None, (
+        f"A new Tag('python') has id {tag.id!r}; expected None until it is saved."
+    )
 
 
 def test_tag_repr_shows_its_fields(kata):
@@ -157,7 +163,9 @@ def test_post_body_is_left_out_of_repr(kata):
 def test_post_draft_is_keyword_only(kata):
     """Post('Hi', 'text', draft=False) works; Post('Hi', 'text', False) is refused; draft defaults to True."""
     _, Post = _models(kata)
-    assert _make(Post, "Hi", "text").draft is True, "Post('Hi', 'text').draft should default to True."
+    assert _make(Post, "Hi", "text").draft is True, (
+        "Post('Hi', 'text').draft should default to True."
+    )
     assert _make(Post, "Hi", "text", draft=False).draft is False, (
         "Post('Hi', 'text', draft=False).draft is not False."
     )
@@ -176,7 +184,11 @@ def test_post_created_at_comes_from_a_factory(kata):
     time.sleep(0.002)
     second = _make(Post, "Two", "text")
     stamp = first.created_at
-    assert isinstance(stamp, datetime) and stamp.tzinfo is not None and stamp.utcoffset() == timedelta(0), (
+    assert (
+        isinstance(stamp, datetime)
+        and stamp.tzinfo is not None
+        and stamp.utcoffset() == timedelta(0)
+    ), (
         f"Post('One', 'text').created_at is {stamp!r}; expected an aware datetime in UTC, set "
         "when the object is made (default_factory=lambda: datetime.now(timezone.utc))."
     )
@@ -187,9 +199,9 @@ def test_post_created_at_comes_from_a_factory(kata):
         "class is defined; default_factory calls the function for every new object."
     )
     params = pyinspect.signature(Post.__init__).parameters
-    assert "created_at" in params and params["created_at"].kind is pyinspect.Parameter.KEYWORD_ONLY, (
-        f"Post.__init__ takes {list(params)[1:]!r}; created_at should be a keyword-only argument."
-    )
+    assert (
+        "created_at" in params and params["created_at"].kind is pyinspect.Parameter.KEYWORD_ONLY
+    ), f"Post.__init__ takes {list(params)[1:]!r}; created_at should be a keyword-only argument."
 
 
 def test_posts_persist_and_read_back(kata, db_url):
@@ -205,7 +217,10 @@ def test_posts_persist_and_read_back(kata, db_url):
     writer.dispose()
     reader = create_engine(db_url)
     with Session(reader) as session:
-        rows = [(p.title, p.body, p.draft, p.created_at) for p in session.scalars(select(Post).order_by(Post.title))]
+        rows = [
+            (p.title, p.body, p.draft, p.created_at)
+            for p in session.scalars(select(Post).order_by(Post.title))
+        ]
     reader.dispose()
     got = [row[:3] for row in rows]
     assert got == [("Hello", "First post", True), ("Later", "Second", False)], (

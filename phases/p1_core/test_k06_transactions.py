@@ -125,8 +125,10 @@ def test_transfer_too_many_points_raises_and_changes_nothing(kata, db_url):
     """Asking for more karma than the giver has raises ValueError and commits nothing."""
     engine, ids = _setup(kata, db_url, {"ada": 2, "bob": 5})
     _expect(
-        ValueError, lambda: kata.transfer_karma(engine, ids["ada"], ids["bob"], 3),
-        "transfer_karma(engine, ada, bob, 3) with ada=2", "the giver has fewer points than asked.",
+        ValueError,
+        lambda: kata.transfer_karma(engine, ids["ada"], ids["bob"], 3),
+        "transfer_karma(engine, ada, bob, 3) with ada=2",
+        "the giver has fewer points than asked.",
     )
     _finish(engine)
     got = _committed(kata, db_url)
@@ -142,8 +144,10 @@ def test_transfer_to_missing_user_changes_nothing(kata, db_url):
     engine, ids = _setup(kata, db_url, {"ada": 10})
     missing = ids["ada"] + 1000
     _expect(
-        LookupError, lambda: kata.transfer_karma(engine, ids["ada"], missing, 4),
-        "transfer_karma(engine, ada, <missing id>, 4)", "there is no user to receive the points.",
+        LookupError,
+        lambda: kata.transfer_karma(engine, ids["ada"], missing, 4),
+        "transfer_karma(engine, ada, <missing id>, 4)",
+        "there is no user to receive the points.",
     )
     _finish(engine)
     got = _committed(kata, db_url)
@@ -171,8 +175,10 @@ def test_transfer_gives_the_connection_back(kata, db_url):
     """After transfer_karma raises, no connection is left checked out of the pool."""
     engine, ids = _setup(kata, db_url, {"ada": 1, "bob": 1})
     _expect(
-        ValueError, lambda: kata.transfer_karma(engine, ids["ada"], ids["bob"], 50),
-        "transfer_karma(engine, ada, bob, 50) with ada=1", "the giver has fewer points than asked.",
+        ValueError,
+        lambda: kata.transfer_karma(engine, ids["ada"], ids["bob"], 50),
+        "transfer_karma(engine, ada, bob, 50) with ada=1",
+        "the giver has fewer points than asked.",
     )
     checked_out = engine.pool.checkedout()
     _finish(engine)

@@ -151,14 +151,18 @@ def test_load_detached_user_missing_is_none(kata, tables):
     """load_detached_user returns None for an id with no row."""
     _saved_user(kata, tables)
     got = kata.load_detached_user(tables, 999)
-    assert got is None, f"load_detached_user(engine, 999) returned {got!r}; expected None (no such user)."
+    assert got is None, (
+        f"load_detached_user(engine, 999) returned {got!r}; expected None (no such user)."
+    )
 
 
 def test_was_changed_tracks_one_attribute(kata, tables, session):
     """was_changed is True only for the attribute that was given a new value."""
     user = session.get(kata.User, _saved_user(kata, tables))
     got = kata.was_changed(user, "username")
-    assert got is False, f"was_changed(user, 'username') on a freshly loaded user returned {got!r}; expected False."
+    assert got is False, (
+        f"was_changed(user, 'username') on a freshly loaded user returned {got!r}; expected False."
+    )
     user.email = "ada@lovelace.org"
     assert kata.was_changed(user, "email") is True, (
         "After user.email = 'ada@lovelace.org', was_changed(user, 'email') did not return True."

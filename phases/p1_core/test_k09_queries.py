@@ -1,12 +1,12 @@
 """Checks for kata 1.9 — queries."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy.exc import MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
-START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+START = datetime(2024, 1, 1, tzinfo=UTC)
 
 # (username, is_active), inserted in this (not alphabetical) order.
 USERS = [("carol", True), ("alice", True), ("dave", False), ("bob", True), ("erin", True)]
@@ -14,9 +14,17 @@ USERS = [("carol", True), ("alice", True), ("dave", False), ("bob", True), ("eri
 # (author, title, hours after START, views), inserted in this (not chronological) order.
 # Three posts share hour 9 and two authors share a post count, so the tie-breaks matter.
 POSTS = [
-    ("alice", "a1", 5, 10), ("bob", "b1", 1, 3), ("alice", "a2", 9, 7), ("carol", "c1", 9, 0),
-    ("alice", "a3", 2, 20), ("bob", "b2", 7, 5), ("carol", "c2", 3, 1), ("dave", "d1", 9, 2),
-    ("alice", "a4", 4, 0), ("bob", "b3", 6, 4), ("carol", "c3", 8, 6),
+    ("alice", "a1", 5, 10),
+    ("bob", "b1", 1, 3),
+    ("alice", "a2", 9, 7),
+    ("carol", "c1", 9, 0),
+    ("alice", "a3", 2, 20),
+    ("bob", "b2", 7, 5),
+    ("carol", "c2", 3, 1),
+    ("dave", "d1", 9, 2),
+    ("alice", "a4", 4, 0),
+    ("bob", "b3", 6, 4),
+    ("carol", "c3", 8, 6),
 ]
 
 # Newest first; equal times by the higher id first (d1, c1, a2 all at hour 9).
@@ -35,8 +43,14 @@ def seeded(kata, engine) -> dict[str, int]:
         setup.add_all(users.values())
         setup.flush()
         for author, title, hours, views in POSTS:
-            setup.add(kata.Post(author_id=users[author].id, title=title,
-                                created_at=START + timedelta(hours=hours), views=views))
+            setup.add(
+                kata.Post(
+                    author_id=users[author].id,
+                    title=title,
+                    created_at=START + timedelta(hours=hours),
+                    views=views,
+                )
+            )
             setup.flush()  # one at a time, so ids follow the list order
         return {name: user.id for name, user in users.items()}
 
@@ -77,7 +91,9 @@ def test_find_by_email_missing_is_none(kata, seeded, session):
             "Expected None: .one() raises when there is no row, .one_or_none() returns None.",
             pytrace=False,
         )
-    assert got is None, f"find_by_email(session, 'nobody@example.com') returned {got!r}; expected None."
+    assert got is None, (
+        f"find_by_email(session, 'nobody@example.com') returned {got!r}; expected None."
+    )
 
 
 def test_page_of_posts_first_pages(kata, seeded, session):
@@ -104,7 +120,9 @@ def test_page_of_posts_last_and_past_the_end(kata, seeded, session):
         "(11 posts: the fourth page of 3 has only 2)."
     )
     got = kata.page_of_posts(session, 5, 3)
-    assert list(got) == [], f"page_of_posts(session, 5, 3) returned {got!r}; expected [] (past the end)."
+    assert list(got) == [], (
+        f"page_of_posts(session, 5, 3) returned {got!r}; expected [] (past the end)."
+    )
     titles = [post.title for post in kata.page_of_posts(session, 2, 5)]
     assert titles == NEWEST_FIRST[5:10], (
         f"page_of_posts(session, 2, 5) returned the posts {titles!r}; expected {NEWEST_FIRST[5:10]!r}."
@@ -125,9 +143,13 @@ def test_count_posts(kata, seeded, session):
     """count_posts returns each author's number of posts, 0 for none."""
     expected = {"alice": 4, "bob": 3, "carol": 3, "dave": 1, "erin": 0}
     got = {name: kata.count_posts(session, seeded[name]) for name in expected}
-    assert got == expected, f"count_posts(session, <id>) by author gave {got!r}; expected {expected!r}."
+    assert got == expected, (
+        f"count_posts(session, <id>) by author gave {got!r}; expected {expected!r}."
+    )
     missing = kata.count_posts(session, 999)
-    assert missing == 0, f"count_posts(session, 999) returned {missing!r}; expected 0 (no such author)."
+    assert missing == 0, (
+        f"count_posts(session, 999) returned {missing!r}; expected 0 (no such author)."
+    )
 
 
 def test_count_posts_counts_in_sql(kata, seeded, session, queries):
@@ -172,7 +194,9 @@ def test_prolific_authors(kata, seeded, session):
 def test_prolific_authors_threshold(kata, seeded, session):
     """Raising or lowering min_posts keeps exactly the authors at or above it."""
     got = [tuple(row) for row in kata.prolific_authors(session, 4)]
-    assert got == [("alice", 4)], f"prolific_authors(session, 4) returned {got!r}; expected [('alice', 4)]."
+    assert got == [("alice", 4)], (
+        f"prolific_authors(session, 4) returned {got!r}; expected [('alice', 4)]."
+    )
     got = [tuple(row) for row in kata.prolific_authors(session, 1)]
     expected = [("alice", 4), ("bob", 3), ("carol", 3), ("dave", 1)]
     assert got == expected, (
@@ -189,8 +213,12 @@ def test_prolific_authors_orders_ties_by_name(kata, seeded, session):
         user = kata.User(username=name, email=f"{name}@example.com")
         session.add(user)
         session.flush()
-        session.add_all([kata.Post(author_id=user.id, title=f"{name}{n}", created_at=START, views=0)
-                         for n in (1, 2)])
+        session.add_all(
+            [
+                kata.Post(author_id=user.id, title=f"{name}{n}", created_at=START, views=0)
+                for n in (1, 2)
+            ]
+        )
     session.flush()
     got = [tuple(row) for row in kata.prolific_authors(session, 2)]
     expected = [("alice", 4), ("bob", 3), ("carol", 3)] + [(name, 2) for name in sorted(newcomers)]
@@ -207,7 +235,9 @@ def test_prolific_authors_groups_in_sql(kata, seeded, session, queries):
         kata.prolific_authors(session, 3)
     grouped = queries.matching(r"\bGROUP BY\b")
     # HAVING, or a WHERE over a grouped subquery, both filter the groups in the database.
-    assert grouped and (queries.matching(r"\bHAVING\b") or queries.matching(r"\bGROUP BY\b.*\).*\bWHERE\b")), (
+    assert grouped and (
+        queries.matching(r"\bHAVING\b") or queries.matching(r"\bGROUP BY\b.*\).*\bWHERE\b")
+    ), (
         f"prolific_authors sent {queries.statements!r}; expected one SELECT with GROUP BY and a "
         "HAVING count(...) >= :min_posts, so that only the qualifying groups come back. "
         "WHERE filters rows before grouping; HAVING filters the groups."

@@ -1,16 +1,20 @@
 """Checks for kata 2.1 — one-to-many and many-to-one."""
 
-
 import pytest
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
-from checker.assertions import find_relationship, no_commit
-from checker.compare import assert_rows_match
+from checker.plugin.assertions import find_relationship, no_commit
+from checker.plugin.compare import assert_rows_match
 
 # (author, title), inserted in this order: not alphabetical, so sorting is visible.
-POSTS = [("ada", "Zebra crossings"), ("ada", "Apples"), ("bob", "Bicycles"), ("ada", "Mango season")]
+POSTS = [
+    ("ada", "Zebra crossings"),
+    ("ada", "Apples"),
+    ("bob", "Bicycles"),
+    ("ada", "Mango season"),
+]
 USERS = ["ada", "bob", "cleo"]  # cleo has no posts
 
 
@@ -18,7 +22,11 @@ def _relationship(kata, owner: str, name: str, target: str, many: bool, expected
     """The relationship `owner.name`, after checking it exists, points at `target`, and is a
     list (many=True) or a single object (many=False)."""
     rel = find_relationship(
-        kata, owner, name, target, expected,
+        kata,
+        owner,
+        name,
+        target,
+        expected,
         "relationship() finds the join through a ForeignKey: Post.author_id needs "
         "mapped_column(ForeignKey('user_account.id')).",
     )
@@ -32,10 +40,22 @@ def _relationship(kata, owner: str, name: str, target: str, many: bool, expected
 
 def _models(kata):
     """(User, Post) once both sides of the relationship and the foreign key are there."""
-    _relationship(kata, "User", "posts", "Post", True,
-                  'posts: Mapped[list["Post"]] = relationship(back_populates="author")')
-    _relationship(kata, "Post", "author", "User", False,
-                  'author: Mapped["User"] = relationship(back_populates="posts")')
+    _relationship(
+        kata,
+        "User",
+        "posts",
+        "Post",
+        True,
+        'posts: Mapped[list["Post"]] = relationship(back_populates="author")',
+    )
+    _relationship(
+        kata,
+        "Post",
+        "author",
+        "User",
+        False,
+        'author: Mapped["User"] = relationship(back_populates="posts")',
+    )
     columns = kata.Post.__table__.c
     assert "author_id" in columns, (
         f"The post table has the columns {list(columns.keys())!r}; expected an author_id column: "
@@ -82,7 +102,9 @@ def test_posts_and_author_are_relationships(kata):
     posts = User(username="ada").posts
     assert posts == [], f"User(username='ada').posts is {posts!r}; expected an empty list."
     author = Post(title="Hello").author
-    assert author is None, f"Post(title='Hello').author is {author!r}; expected None (no author yet)."
+    assert author is None, (
+        f"Post(title='Hello').author is {author!r}; expected None (no author yet)."
+    )
 
 
 def test_author_id_is_a_required_foreign_key(kata, engine):
@@ -90,8 +112,10 @@ def test_author_id_is_a_required_foreign_key(kata, engine):
     _models(kata)
     kata.Base.metadata.create_all(engine)
     database = inspect(engine)
-    keys = [(fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-            for fk in database.get_foreign_keys("post")]
+    keys = [
+        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+        for fk in database.get_foreign_keys("post")
+    ]
     assert (["author_id"], "user_account", ["id"]) in keys, (
         f"inspect(engine).get_foreign_keys('post') gives {keys!r}; expected author_id -> "
         "user_account.id: mapped_column(ForeignKey('user_account.id'))."
@@ -202,9 +226,13 @@ def test_move_post_updates_both_lists(kata, db_url, engine):
         ada, bob = _user(session, kata, "ada"), _user(session, kata, "bob")
         post = next(p for p in ada.posts if p.title == "Apples")
         before = [p.title for p in bob.posts]  # loads bob's list before the move
-        assert before == ["Bicycles"], f"Before any move, bob.posts is {before!r}; expected ['Bicycles']."
+        assert before == ["Bicycles"], (
+            f"Before any move, bob.posts is {before!r}; expected ['Bicycles']."
+        )
         kata.move_post(post, bob)
-        assert post.author is bob, f"After move_post(post, bob), post.author is {post.author!r}; expected bob."
+        assert post.author is bob, (
+            f"After move_post(post, bob), post.author is {post.author!r}; expected bob."
+        )
         assert post not in ada.posts and post in bob.posts, (
             f"After move_post(post, bob), ada.posts has {sorted(p.title for p in ada.posts)!r} "
             f"and bob.posts {sorted(p.title for p in bob.posts)!r}; expected 'Apples' only in "
@@ -225,9 +253,12 @@ def test_navigation_both_ways_after_reload(kata, engine):
     _seed(kata, engine)
     with Session(engine) as session:
         ada = _user(session, kata, "ada")
-        assert_rows_match([p.title for p in ada.posts],
-                          ["Zebra crossings", "Apples", "Mango season"],
-                          ordered=False, what="[post.title for post in ada.posts]")
+        assert_rows_match(
+            [p.title for p in ada.posts],
+            ["Zebra crossings", "Apples", "Mango season"],
+            ordered=False,
+            what="[post.title for post in ada.posts]",
+        )
         post = session.scalars(select(kata.Post).where(kata.Post.title == "Bicycles")).one()
         author = post.author
         assert author is not None and author.username == "bob", (
@@ -243,8 +274,12 @@ def test_titles_by(kata, engine):
     assert isinstance(got, list) and all(isinstance(t, str) for t in got), (
         f"titles_by(session, 'ada') returned {got!r}; expected a list of str."
     )
-    assert_rows_match(got, ["Apples", "Mango season", "Zebra crossings"], ordered=True,
-                      what="titles_by(session, 'ada')")
+    assert_rows_match(
+        got,
+        ["Apples", "Mango season", "Zebra crossings"],
+        ordered=True,
+        what="titles_by(session, 'ada')",
+    )
 
 
 def test_titles_by_without_posts(kata, engine):
@@ -252,7 +287,9 @@ def test_titles_by_without_posts(kata, engine):
     _seed(kata, engine)
     with Session(engine) as session:
         got = kata.titles_by(session, "cleo")
-        assert list(got) == [], f"titles_by(session, 'cleo') returned {got!r}; cleo has no posts: expected []."
+        assert list(got) == [], (
+            f"titles_by(session, 'cleo') returned {got!r}; cleo has no posts: expected []."
+        )
         try:
             got = kata.titles_by(session, "nobody")
         except NoResultFound:

@@ -5,8 +5,7 @@ from sqlalchemy import create_engine, insert, inspect, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
-from checker.assertions import find_relationship, no_commit
-
+from checker.plugin.assertions import find_relationship, no_commit
 
 USERS = ["ada", "bob"]
 PROFILES = {"ada": "Counts things for fun."}  # bob has no profile yet
@@ -16,7 +15,11 @@ def _relationship(kata, owner: str, name: str, target: str, expected: str):
     """The relationship `owner.name`, after checking it exists, points at `target` and holds a
     single object (not a list)."""
     rel = find_relationship(
-        kata, owner, name, target, expected,
+        kata,
+        owner,
+        name,
+        target,
+        expected,
         "relationship() finds the join through a ForeignKey: Profile.user_id needs "
         "mapped_column(ForeignKey('user_account.id'), ...).",
     )
@@ -30,10 +33,20 @@ def _relationship(kata, owner: str, name: str, target: str, expected: str):
 
 def _models(kata):
     """(User, Profile) once both sides of the relationship and the foreign key are there."""
-    _relationship(kata, "User", "profile", "Profile",
-                  'profile: Mapped["Profile | None"] = relationship(back_populates="user")')
-    _relationship(kata, "Profile", "user", "User",
-                  'user: Mapped["User"] = relationship(back_populates="profile")')
+    _relationship(
+        kata,
+        "User",
+        "profile",
+        "Profile",
+        'profile: Mapped["Profile | None"] = relationship(back_populates="user")',
+    )
+    _relationship(
+        kata,
+        "Profile",
+        "user",
+        "User",
+        'user: Mapped["User"] = relationship(back_populates="profile")',
+    )
     columns = kata.Profile.__table__.c
     assert "user_id" in columns, (
         f"The profile table has the columns {list(columns.keys())!r}; expected a user_id column: "
@@ -90,8 +103,10 @@ def test_user_id_is_a_required_foreign_key(kata, engine):
     _models(kata)
     kata.Base.metadata.create_all(engine)
     database = inspect(engine)
-    keys = [(fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-            for fk in database.get_foreign_keys("profile")]
+    keys = [
+        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+        for fk in database.get_foreign_keys("profile")
+    ]
     assert (["user_id"], "user_account", ["id"]) in keys, (
         f"inspect(engine).get_foreign_keys('profile') gives {keys!r}; expected user_id -> "
         "user_account.id: mapped_column(ForeignKey('user_account.id'), unique=True)."
@@ -108,7 +123,9 @@ def test_second_profile_for_a_user_is_refused(kata, engine):
     ids = _seed(kata, engine)
     try:
         with engine.begin() as connection:
-            connection.execute(insert(kata.Profile.__table__).values(user_id=ids["ada"], bio="Another me"))
+            connection.execute(
+                insert(kata.Profile.__table__).values(user_id=ids["ada"], bio="Another me")
+            )
     except IntegrityError:
         return
     pytest.fail(
@@ -186,7 +203,7 @@ def test_set_bio_creates_a_profile(kata, db_url, engine):
 def test_set_bio_updates_the_existing_profile(kata, db_url, engine):
     """set_bio for a user with a profile changes that profile's bio: same row, no new profile."""
     ids = _seed(kata, engine)
-    (before_id, _, _), = _stored_profiles(db_url, kata)
+    ((before_id, _, _),) = _stored_profiles(db_url, kata)
     with Session(engine) as session:
         ada = _user(session, kata, "ada")
         with no_commit(session, "set_bio(session, ada, 'Writes programs for engines.')"):
@@ -201,7 +218,9 @@ def test_set_bio_updates_the_existing_profile(kata, db_url, engine):
                 "the profile she has: user.profile.bio = bio.",
                 pytrace=False,
             )
-        assert isinstance(profile, kata.Profile), f"set_bio returned {profile!r}; expected ada's Profile."
+        assert isinstance(profile, kata.Profile), (
+            f"set_bio returned {profile!r}; expected ada's Profile."
+        )
     stored = _stored_profiles(db_url, kata)
     assert stored == [(before_id, ids["ada"], "Writes programs for engines.")], (
         f"After set_bio(session, ada, 'Writes programs for engines.') and a commit, the profile "
@@ -239,9 +258,13 @@ def test_bio_of(kata, engine):
     _seed(kata, engine)
     with Session(engine) as session:
         got = kata.bio_of(session, "ada")
-        assert got == PROFILES["ada"], f"bio_of(session, 'ada') returned {got!r}; expected {PROFILES['ada']!r}."
+        assert got == PROFILES["ada"], (
+            f"bio_of(session, 'ada') returned {got!r}; expected {PROFILES['ada']!r}."
+        )
         got = kata.bio_of(session, "bob")
-        assert got is None, f"bio_of(session, 'bob') returned {got!r}; bob has no profile: expected None."
+        assert got is None, (
+            f"bio_of(session, 'bob') returned {got!r}; bob has no profile: expected None."
+        )
         try:
             got = kata.bio_of(session, "nobody")
         except NoResultFound:
@@ -261,6 +284,10 @@ def test_navigation_both_ways_after_reload(kata, engine):
         assert isinstance(ada.profile, kata.Profile) and ada.profile.bio == PROFILES["ada"], (
             f"ada (who has a profile row) has ada.profile = {ada.profile!r}; expected her Profile."
         )
-        assert bob.profile is None, f"bob (no profile row) has bob.profile = {bob.profile!r}; expected None."
+        assert bob.profile is None, (
+            f"bob (no profile row) has bob.profile = {bob.profile!r}; expected None."
+        )
         profile = session.scalars(select(kata.Profile)).one()
-        assert profile.user is ada, f"ada's profile has profile.user = {profile.user!r}; expected ada."
+        assert profile.user is ada, (
+            f"ada's profile has profile.user = {profile.user!r}; expected ada."
+        )

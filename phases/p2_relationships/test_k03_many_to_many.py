@@ -7,8 +7,8 @@ from sqlalchemy import Table, create_engine, insert, inspect, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
-from checker.assertions import find_relationship, no_commit
-from checker.compare import assert_rows_match
+from checker.plugin.assertions import find_relationship, no_commit
+from checker.plugin.compare import assert_rows_match
 
 # Inserted in this order, so that ids (and the database's natural order) are not alphabetical.
 POSTS = ["Zen of SQL", "Async tips", "Cooking rice"]
@@ -40,7 +40,11 @@ def _association_table(kata) -> Table:
 def _relationship(kata, owner: str, name: str, target: str, expected: str):
     """The list relationship `owner.name` to `target` through post_tag."""
     rel = find_relationship(
-        kata, owner, name, target, expected,
+        kata,
+        owner,
+        name,
+        target,
+        expected,
         "A many-to-many goes through the association table: relationship(secondary=post_tag, "
         "...), whose columns are foreign keys to post.id and tag.id.",
     )
@@ -58,10 +62,20 @@ def _relationship(kata, owner: str, name: str, target: str, expected: str):
 def _models(kata):
     """(Post, Tag, post_tag) once the association table and both relationships are there."""
     table = _association_table(kata)
-    _relationship(kata, "Post", "tags", "Tag",
-                  'tags: Mapped[list["Tag"]] = relationship(secondary=post_tag, back_populates="posts")')
-    _relationship(kata, "Tag", "posts", "Post",
-                  'posts: Mapped[list["Post"]] = relationship(secondary=post_tag, back_populates="tags")')
+    _relationship(
+        kata,
+        "Post",
+        "tags",
+        "Tag",
+        'tags: Mapped[list["Tag"]] = relationship(secondary=post_tag, back_populates="posts")',
+    )
+    _relationship(
+        kata,
+        "Tag",
+        "posts",
+        "Post",
+        'posts: Mapped[list["Post"]] = relationship(secondary=post_tag, back_populates="tags")',
+    )
     return kata.Post, kata.Tag, table
 
 
@@ -78,7 +92,9 @@ def _seed(kata, engine) -> tuple[dict[str, int], dict[str, int]]:
             setup.flush()  # one at a time, so ids follow the list order
         post_ids = {title: post.id for title, post in posts.items()}
         tag_ids = {name: tag.id for name, tag in tags.items()}
-        setup.execute(insert(table), [{"post_id": post_ids[p], "tag_id": tag_ids[t]} for p, t in LINKS])
+        setup.execute(
+            insert(table), [{"post_id": post_ids[p], "tag_id": tag_ids[t]} for p, t in LINKS]
+        )
         setup.commit()
     return post_ids, tag_ids
 
@@ -94,8 +110,11 @@ def _stored(db_url, kata) -> tuple[dict[str, int], set[tuple[str, str]]]:
         with reader.connect() as connection:
             post, tag, link = kata.Post.__table__, kata.Tag.__table__, kata.post_tag
             tags = dict(connection.execute(select(tag.c.name, tag.c.id)).all())
-            query = (select(post.c.title, tag.c.name)
-                     .join(link, link.c.post_id == post.c.id).join(tag, tag.c.id == link.c.tag_id))
+            query = (
+                select(post.c.title, tag.c.name)
+                .join(link, link.c.post_id == post.c.id)
+                .join(tag, tag.c.id == link.c.tag_id)
+            )
             return tags, {tuple(row) for row in connection.execute(query)}
     finally:
         reader.dispose()
@@ -144,8 +163,10 @@ def test_post_tag_columns_are_foreign_keys(kata, engine):
     """In the database, post_tag.post_id references post.id and post_tag.tag_id tag.id."""
     _models(kata)
     kata.Base.metadata.create_all(engine)
-    keys = [(fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-            for fk in inspect(engine).get_foreign_keys("post_tag")]
+    keys = [
+        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
+        for fk in inspect(engine).get_foreign_keys("post_tag")
+    ]
     for column, table in (("post_id", "post"), ("tag_id", "tag")):
         assert ([column], table, ["id"]) in keys, (
             f"inspect(engine).get_foreign_keys('post_tag') gives {keys!r}; expected {column} -> "
@@ -217,7 +238,9 @@ def test_tag_post_reuses_existing_tags(kata, db_url, engine):
     _, tag_ids = _seed(kata, engine)
     with Session(engine) as session:
         post = _post(session, kata, "Cooking rice")
-        with _tagging("tag_post(session, post, 'food', 'python') for two existing tags, then commit"):
+        with _tagging(
+            "tag_post(session, post, 'food', 'python') for two existing tags, then commit"
+        ):
             kata.tag_post(session, post, "food", "python")
             session.commit()
     tags, links = _stored(db_url, kata)
@@ -293,7 +316,9 @@ def test_posts_tagged(kata, engine):
     assert isinstance(got, list) and all(isinstance(title, str) for title in got), (
         f"posts_tagged(session, 'python') returned {got!r}; expected a list of str."
     )
-    assert_rows_match(got, ["Async tips", "Zen of SQL"], ordered=True, what="posts_tagged(session, 'python')")
+    assert_rows_match(
+        got, ["Async tips", "Zen of SQL"], ordered=True, what="posts_tagged(session, 'python')"
+    )
 
 
 def test_posts_tagged_without_posts(kata, engine):
@@ -310,7 +335,9 @@ def test_posts_tagged_without_posts(kata, engine):
                     "returns no rows.",
                     pytrace=False,
                 )
-            assert list(got) == [], f"posts_tagged(session, {name!r}) returned {got!r}; expected []."
+            assert list(got) == [], (
+                f"posts_tagged(session, {name!r}) returned {got!r}; expected []."
+            )
 
 
 def test_deleting_a_post_deletes_its_links(kata, db_url, engine):
@@ -338,8 +365,16 @@ def test_navigation_both_ways_after_reload(kata, engine):
     _seed(kata, engine)
     with Session(engine) as session:
         post = _post(session, kata, "Zen of SQL")
-        assert_rows_match([tag.name for tag in post.tags], ["sql", "python"], ordered=False,
-                          what="[tag.name for tag in post.tags] for 'Zen of SQL'")
+        assert_rows_match(
+            [tag.name for tag in post.tags],
+            ["sql", "python"],
+            ordered=False,
+            what="[tag.name for tag in post.tags] for 'Zen of SQL'",
+        )
         python = session.scalars(select(kata.Tag).where(kata.Tag.name == "python")).one()
-        assert_rows_match([p.title for p in python.posts], ["Zen of SQL", "Async tips"], ordered=False,
-                          what="[post.title for post in tag.posts] for 'python'")
+        assert_rows_match(
+            [p.title for p in python.posts],
+            ["Zen of SQL", "Async tips"],
+            ordered=False,
+            what="[post.title for post in tag.posts] for 'python'",
+        )

@@ -1,28 +1,34 @@
 """Checks for kata 2.4 — association object: votes."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from checker.compare import assert_rows_match
+from checker.plugin.compare import assert_rows_match
 
 # Inserted in this (not alphabetical) order, so that sorting is the code's doing.
 USERS = ["carol", "alice", "dave", "bob", "erin"]
 POSTS = ["Hello", "Second", "Quiet"]
 # (username, post title, value). "Quiet" has no votes.
 VOTES = [
-    ("carol", "Hello", 1), ("alice", "Hello", 1), ("dave", "Hello", -1), ("bob", "Hello", 1),
-    ("erin", "Second", -1), ("bob", "Second", -1),
+    ("carol", "Hello", 1),
+    ("alice", "Hello", 1),
+    ("dave", "Hello", -1),
+    ("bob", "Hello", 1),
+    ("erin", "Second", -1),
+    ("bob", "Second", -1),
 ]
 
 
 def _vote_model(kata):
     """The learner's Vote, after checking it has the columns the checks use."""
     columns = set(kata.Vote.__table__.c.keys())
-    missing = [name for name in ("user_id", "post_id", "value", "created_at") if name not in columns]
+    missing = [
+        name for name in ("user_id", "post_id", "value", "created_at") if name not in columns
+    ]
     if missing:
         pytest.fail(
             f"Vote has no column(s) {missing} (its columns: {sorted(columns)}). Task 1 gives Vote "
@@ -42,7 +48,9 @@ def _relationship(model, name: str, target) -> None:
             pytrace=False,
         )
     got = relationships[name].mapper.class_
-    assert got is target, f"{model.__name__}.{name} leads to {got.__name__}; expected {target.__name__}."
+    assert got is target, (
+        f"{model.__name__}.{name} leads to {got.__name__}; expected {target.__name__}."
+    )
 
 
 def _navigable(kata) -> None:
@@ -66,11 +74,15 @@ def people(kata, engine: Engine, tables) -> dict[str, dict[str, int]]:
     users, posts = kata.User.__table__, kata.Post.__table__
     with engine.begin() as connection:
         user_ids = {
-            name: connection.execute(insert(users).values(username=name).returning(users.c.id)).scalar_one()
+            name: connection.execute(
+                insert(users).values(username=name).returning(users.c.id)
+            ).scalar_one()
             for name in USERS
         }
         post_ids = {
-            title: connection.execute(insert(posts).values(title=title).returning(posts.c.id)).scalar_one()
+            title: connection.execute(
+                insert(posts).values(title=title).returning(posts.c.id)
+            ).scalar_one()
             for title in POSTS
         }
     return {"users": user_ids, "posts": post_ids}
@@ -82,10 +94,14 @@ def seeded(kata, engine: Engine, people) -> dict[str, dict[str, int]]:
     votes = kata.Vote.__table__
     with engine.begin() as connection:
         for name, title, value in VOTES:
-            connection.execute(insert(votes).values(
-                user_id=people["users"][name], post_id=people["posts"][title], value=value,
-                created_at=datetime(2024, 1, 1, tzinfo=timezone.utc),
-            ))
+            connection.execute(
+                insert(votes).values(
+                    user_id=people["users"][name],
+                    post_id=people["posts"][title],
+                    value=value,
+                    created_at=datetime(2024, 1, 1, tzinfo=UTC),
+                )
+            )
     return people
 
 
@@ -107,7 +123,8 @@ def test_primary_key_is_user_and_post(kata):
     )
     targets = {
         column.name: sorted(fk.target_fullname for fk in column.foreign_keys)
-        for column in vote.__table__.c if column.name in ("user_id", "post_id")
+        for column in vote.__table__.c
+        if column.name in ("user_id", "post_id")
     }
     assert targets == {"user_id": ["user_account.id"], "post_id": ["post.id"]}, (
         f"Vote's foreign keys are {targets}; expected user_id -> user_account.id and "
@@ -144,10 +161,12 @@ def test_database_refuses_values_other_than_plus_or_minus_one(kata, engine, peop
     for value, name in ((0, "carol"), (2, "dave")):
         with pytest.raises(IntegrityError):
             with engine.begin() as connection:
-                connection.execute(insert(votes).values(user_id=users[name], post_id=hello, value=value))
+                connection.execute(
+                    insert(votes).values(user_id=users[name], post_id=hello, value=value)
+                )
             pytest.fail(
                 f"INSERT INTO vote (..., value) VALUES (..., {value}) was accepted; expected an "
-                "IntegrityError. Add __table_args__ = (CheckConstraint(\"value IN (-1, 1)\"),) "
+                'IntegrityError. Add __table_args__ = (CheckConstraint("value IN (-1, 1)"),) '
                 "to Vote so that the database itself refuses other values.",
                 pytrace=False,
             )
@@ -156,7 +175,7 @@ def test_database_refuses_values_other_than_plus_or_minus_one(kata, engine, peop
 def test_created_at_is_set_and_aware(kata, engine, session, people):
     """A vote saved without created_at gets the current time, time-zone aware on Postgres."""
     vote = _vote_model(kata)
-    before = datetime.now(timezone.utc)
+    before = datetime.now(UTC)
     with Session(engine) as other:
         other.add(vote(user_id=people["users"]["alice"], post_id=people["posts"]["Hello"], value=1))
         other.commit()
@@ -170,7 +189,7 @@ def test_created_at_is_set_and_aware(kata, engine, session, people):
             f"created_at came back as {got!r}, without a time zone; expected an aware datetime: "
             "use DateTime(timezone=True) (timestamptz on Postgres)."
         )
-    aware = got if got.tzinfo else got.replace(tzinfo=timezone.utc)  # SQLite returns naive UTC
+    aware = got if got.tzinfo else got.replace(tzinfo=UTC)  # SQLite returns naive UTC
     assert abs(aware - before) < timedelta(minutes=5), (
         f"created_at is {got!r}; expected about {before!r} (now, in UTC)."
     )
@@ -225,7 +244,11 @@ def test_cast_vote_records_a_vote(kata, engine, session, people):
     alice = session.get(kata.User, people["users"]["alice"])
     hello = session.get(kata.Post, people["posts"]["Hello"])
     got = kata.cast_vote(session, alice, hello, 1)
-    assert isinstance(got, kata.Vote) and (got.user_id, got.post_id, got.value) == (alice.id, hello.id, 1), (
+    assert isinstance(got, kata.Vote) and (got.user_id, got.post_id, got.value) == (
+        alice.id,
+        hello.id,
+        1,
+    ), (
         f"cast_vote(session, alice, hello, 1) returned {got!r}; expected alice's Vote on 'Hello' "
         "with value 1."
     )
@@ -256,7 +279,9 @@ def test_cast_vote_again_changes_the_vote(kata, engine, session, people):
         f"After cast_vote(..., 1) then cast_vote(..., -1) for alice on 'Hello' the vote table "
         f"holds {rows!r}; expected one row with value -1."
     )
-    assert got.value == -1, f"The second cast_vote returned a Vote with value {got.value!r}; expected -1."
+    assert got.value == -1, (
+        f"The second cast_vote returned a Vote with value {got.value!r}; expected -1."
+    )
 
 
 def test_cast_vote_changes_a_vote_saved_earlier(kata, engine, session, seeded):
@@ -307,10 +332,18 @@ def test_score_in_one_statement(kata, seeded, session, queries):
 def test_voters(kata, seeded, session):
     """voters(session, post_id) lists who voted (up or down), alphabetically."""
     posts = seeded["posts"]
-    assert_rows_match(kata.voters(session, posts["Hello"]), ["alice", "bob", "carol", "dave"],
-                      ordered=True, what="voters(session, hello_id)")
-    assert_rows_match(kata.voters(session, posts["Second"]), ["bob", "erin"],
-                      ordered=True, what="voters(session, second_id)")
+    assert_rows_match(
+        kata.voters(session, posts["Hello"]),
+        ["alice", "bob", "carol", "dave"],
+        ordered=True,
+        what="voters(session, hello_id)",
+    )
+    assert_rows_match(
+        kata.voters(session, posts["Second"]),
+        ["bob", "erin"],
+        ordered=True,
+        what="voters(session, second_id)",
+    )
     got = kata.voters(session, posts["Quiet"])
     assert list(got) == [], f"voters(session, quiet_id) returned {got!r}; expected [] (no votes)."
 

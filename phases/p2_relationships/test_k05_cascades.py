@@ -5,7 +5,7 @@ from sqlalchemy import Engine, delete, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from checker.compare import assert_rows_match
+from checker.plugin.compare import assert_rows_match
 
 # title -> (is_draft, comment bodies), inserted in this order.
 POSTS = {
@@ -26,7 +26,9 @@ def _relationship(model, name: str, target) -> None:
             pytrace=False,
         )
     got = relationships[name].mapper.class_
-    assert got is target, f"{model.__name__}.{name} leads to {got.__name__}; expected {target.__name__}."
+    assert got is target, (
+        f"{model.__name__}.{name} leads to {got.__name__}; expected {target.__name__}."
+    )
 
 
 def _mapped(kata) -> None:
@@ -60,7 +62,9 @@ def _committed(engine: Engine, kata) -> dict[str, list[str]]:
     posts, comments = kata.Post.__table__, kata.Comment.__table__
     with engine.connect() as connection:
         titles = dict(connection.execute(select(posts.c.id, posts.c.title)).all())
-        rows = connection.execute(select(comments.c.post_id, comments.c.body).order_by(comments.c.id)).all()
+        rows = connection.execute(
+            select(comments.c.post_id, comments.c.body).order_by(comments.c.id)
+        ).all()
     got = {title: [] for title in titles.values()}
     for post_id, body in rows:
         got.setdefault(titles.get(post_id, f"<missing post {post_id}>"), []).append(body)
@@ -100,7 +104,7 @@ def test_adding_the_post_adds_its_comments(kata, engine, tables):
     assert got == {"Hi": ["one", "two"]}, (
         f"After session.add(post) and commit, with two comments in post.comments, the database "
         f"holds {got!r}; expected {{'Hi': ['one', 'two']}}. The save-update cascade (part of "
-        "cascade=\"all, ...\") adds a post's comments to the session with the post."
+        'cascade="all, ...") adds a post\'s comments to the session with the post.'
     )
 
 
@@ -133,7 +137,7 @@ def test_removed_comment_is_deleted(kata, engine, seeded):
                 "post.comments.remove(comment) then commit raised IntegrityError "
                 f"({str(exc).splitlines()[0]}): without delete-orphan, a comment taken off its "
                 "post is not deleted; SQLAlchemy only sets its post_id to NULL, which the NOT NULL "
-                "column refuses. Add delete-orphan: cascade=\"all, delete-orphan\".",
+                'column refuses. Add delete-orphan: cascade="all, delete-orphan".',
                 pytrace=False,
             )
     got = _committed(engine, kata)
@@ -156,7 +160,7 @@ def test_remove_comment(kata, engine, seeded):
             pytest.fail(
                 f"remove_comment(session, post, comment) raised IntegrityError "
                 f"({str(exc).splitlines()[0]}): the removed comment was not deleted but had its "
-                "post_id set to NULL. Post.comments needs cascade=\"all, delete-orphan\".",
+                'post_id set to NULL. Post.comments needs cascade="all, delete-orphan".',
                 pytrace=False,
             )
         assert first not in post.comments, (
@@ -181,7 +185,7 @@ def test_database_cascades_a_plain_delete(kata, engine, seeded):
         pytest.fail(
             f"DELETE FROM post WHERE id = <Published> raised IntegrityError ({str(exc).splitlines()[0]}): "
             "its comments still point at it. Make the foreign key cascade in the database: "
-            "ForeignKey(\"post.id\", ondelete=\"CASCADE\").",
+            'ForeignKey("post.id", ondelete="CASCADE").',
             pytrace=False,
         )
     got = _committed(engine, kata)
@@ -201,12 +205,14 @@ def test_delete_post(kata, engine, seeded):
             pytest.fail(
                 f"delete_post(session, <Draft A>) raised IntegrityError ({str(exc).splitlines()[0]}): "
                 "the comments still pointed at the post. With passive_deletes=True the ORM leaves "
-                "them to the database, so the foreign key needs ondelete=\"CASCADE\".",
+                'them to the database, so the foreign key needs ondelete="CASCADE".',
                 pytrace=False,
             )
         missing = kata.delete_post(session, max(seeded.values()) + 1000)
     assert deleted is True, f"delete_post(session, <Draft A>) returned {deleted!r}; expected True."
-    assert missing is False, f"delete_post(session, <no such id>) returned {missing!r}; expected False."
+    assert missing is False, (
+        f"delete_post(session, <no such id>) returned {missing!r}; expected False."
+    )
     got = _committed(engine, kata)
     assert got == _expected("Draft A"), (
         f"After delete_post(session, <Draft A>) the database holds {got!r}; expected "
@@ -235,14 +241,25 @@ def test_purge_drafts(kata, engine, seeded, session):
         pytest.fail(
             f"purge_drafts(session) raised IntegrityError ({str(exc).splitlines()[0]}): a bulk "
             "delete(Post) runs no ORM cascade, so only the database can remove the comments: "
-            "ForeignKey(\"post.id\", ondelete=\"CASCADE\").",
+            'ForeignKey("post.id", ondelete="CASCADE").',
             pytrace=False,
         )
-    assert got == 2, f"purge_drafts(session) returned {got!r}; expected 2 (the posts 'Draft A' and 'Draft B')."
-    rows = [(title, body) for title, bodies in _committed(engine, kata).items() for body in bodies or [None]]
-    expected = [(title, body) for title, bodies in _expected("Draft A", "Draft B").items() for body in bodies or [None]]
-    assert_rows_match(rows, expected, ordered=False,
-                      what="(post title, comment body) after purge_drafts(session)")
+    assert got == 2, (
+        f"purge_drafts(session) returned {got!r}; expected 2 (the posts 'Draft A' and 'Draft B')."
+    )
+    rows = [
+        (title, body)
+        for title, bodies in _committed(engine, kata).items()
+        for body in bodies or [None]
+    ]
+    expected = [
+        (title, body)
+        for title, bodies in _expected("Draft A", "Draft B").items()
+        for body in bodies or [None]
+    ]
+    assert_rows_match(
+        rows, expected, ordered=False, what="(post title, comment body) after purge_drafts(session)"
+    )
 
 
 @pytest.mark.compare_sql

@@ -5,7 +5,7 @@ from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import DetachedInstanceError
 
-from checker.compare import assert_rows_match
+from checker.plugin.compare import assert_rows_match
 
 AUTHORS = ["ann", "bob", "cat", "dan"]
 READERS = ["rae", "sam", "tom", "uma", "vic", "wes"]  # they comment but never post
@@ -22,7 +22,9 @@ def _post_plan() -> list[tuple[str, str, list[tuple[str, str]]]]:
     plan = []
     for i in range(1, POST_COUNT + 1):
         title = f"Post {i:02d}"
-        comments = [(f"comment {j + 1} on {title}", READERS[(i + j) % len(READERS)]) for j in range(i % 4)]
+        comments = [
+            (f"comment {j + 1} on {title}", READERS[(i + j) % len(READERS)]) for j in range(i % 4)
+        ]
         plan.append((title, AUTHORS[i % len(AUTHORS)], comments))
     return plan
 
@@ -61,7 +63,9 @@ def seeded(kata, tables) -> dict[str, int]:
 def _feed_rows(got) -> list[tuple]:
     """feed()'s dicts as (title, author, ((body, commenter), ...)) rows, or a teaching failure."""
     if not isinstance(got, list) or not all(isinstance(item, dict) for item in got):
-        pytest.fail(f"feed(session) returned {got!r:.300}; expected a list of dicts.", pytrace=False)
+        pytest.fail(
+            f"feed(session) returned {got!r:.300}; expected a list of dicts.", pytrace=False
+        )
     rows = []
     for item in got:
         missing = {"title", "author", "comments"} - item.keys()
@@ -128,13 +132,17 @@ def test_post_detail_contents(kata, seeded, session):
         f"post_detail(...).author.username is {post.author.username!r}; expected {author!r}."
     )
     got = [(comment.body, comment.author.username) for comment in post.comments]
-    assert_rows_match(got, comments, ordered=True, what=f"post_detail(session, <{DETAIL}>).comments")
+    assert_rows_match(
+        got, comments, ordered=True, what=f"post_detail(session, <{DETAIL}>).comments"
+    )
 
 
 def test_post_detail_usable_after_close(kata, seeded, session):
     """The post's author, comments and commenters are loaded: still readable once the session closes."""
     post = kata.post_detail(session, seeded[DETAIL])
-    assert post is not None, f"post_detail(session, {seeded[DETAIL]}) returned None; expected {DETAIL!r}."
+    assert post is not None, (
+        f"post_detail(session, {seeded[DETAIL]}) returned None; expected {DETAIL!r}."
+    )
     session.close()
     try:
         got = (post.author.username, [(c.body, c.author.username) for c in post.comments])
@@ -175,7 +183,9 @@ def test_strict_posts_load_their_authors(kata, seeded, session, queries):
         posts = kata.strict_posts(session)
     titles = [post.title for post in posts]
     expected = [title for title, _, _ in _post_plan()]
-    assert titles == expected, f"strict_posts(session) returned the posts {titles!r}; expected {expected!r}."
+    assert titles == expected, (
+        f"strict_posts(session) returned the posts {titles!r}; expected {expected!r}."
+    )
     with queries.during() as sent:
         try:
             authors = [post.author.username for post in posts]
@@ -216,4 +226,6 @@ def test_strict_posts_raise_on_comments(kata, seeded, session, queries):
             "tests instead of running one query per post in production.",
             pytrace=False,
         )
-    assert not sent, f"post.comments sent {sent!r} before raising; expected it to raise without SQL."
+    assert not sent, (
+        f"post.comments sent {sent!r} before raising; expected it to raise without SQL."
+    )

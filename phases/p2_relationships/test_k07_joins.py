@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from checker.compare import assert_rows_match
+from checker.plugin.compare import assert_rows_match
 
 USERS = ["cat", "ann", "fay", "bob", "eve", "dan"]  # inserted in this (not alphabetical) order
 
@@ -23,12 +23,23 @@ POSTS = [
 ]
 
 COMMENT_COUNTS = [
-    ("Async sessions", 4), ("Cascades", 3), ("Bulk inserts", 2), ("Eager loading", 2),
-    ("Dataclasses", 0), ("Fixtures", 0), ("Migrations", 0), ("Window functions", 0),
+    ("Async sessions", 4),
+    ("Cascades", 3),
+    ("Bulk inserts", 2),
+    ("Eager loading", 2),
+    ("Dataclasses", 0),
+    ("Fixtures", 0),
+    ("Migrations", 0),
+    ("Window functions", 0),
 ]
 
 AUTHOR_STATS = [
-    ("ann", 3, 6), ("bob", 3, 3), ("cat", 2, 2), ("dan", 0, 0), ("eve", 0, 0), ("fay", 0, 0),
+    ("ann", 3, 6),
+    ("bob", 3, 3),
+    ("cat", 2, 2),
+    ("dan", 0, 0),
+    ("eve", 0, 0),
+    ("fay", 0, 0),
 ]
 
 
@@ -87,7 +98,9 @@ def test_author_stats_counts_posts_once(kata, seeded, session):
     """Joining comments does not inflate the number of posts (ann wrote 3, not one per comment)."""
     got = {row[0]: tuple(row) for row in kata.author_stats(session)}
     ann = got.get("ann")
-    assert ann is not None, f"author_stats(session) returned {list(got.values())!r}; expected a row for 'ann'."
+    assert ann is not None, (
+        f"author_stats(session) returned {list(got.values())!r}; expected a row for 'ann'."
+    )
     assert ann[1] <= 3, (
         f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 3. Joining users to posts "
         "to comments gives one row per comment (her post with 4 comments appears 4 times), so "
@@ -118,7 +131,9 @@ def test_author_stats_counts_posts_once(kata, seeded, session):
 def test_posts_with_comments_by(kata, seeded, session, username, expected):
     """posts_with_comments_by lists the posts a user commented on, each once, alphabetically."""
     got = kata.posts_with_comments_by(session, username)
-    assert_rows_match(got, expected, ordered=True, what=f"posts_with_comments_by(session, {username!r})")
+    assert_rows_match(
+        got, expected, ordered=True, what=f"posts_with_comments_by(session, {username!r})"
+    )
 
 
 def test_posts_with_comments_by_nobody(kata, seeded, session):
@@ -134,7 +149,9 @@ def test_posts_with_comments_by_nobody(kata, seeded, session):
 def test_authors_who_commented_on_own_posts(kata, seeded, session):
     """Only users who commented on a post they wrote themselves are listed, each once."""
     got = kata.authors_who_commented_on_own_posts(session)
-    assert_rows_match(got, ["ann", "bob"], ordered=True, what="authors_who_commented_on_own_posts(session)")
+    assert_rows_match(
+        got, ["ann", "bob"], ordered=True, what="authors_who_commented_on_own_posts(session)"
+    )
 
 
 def test_users_without_posts(kata, seeded, session):
@@ -149,14 +166,19 @@ def test_users_without_posts_follows_the_data(kata, seeded, session):
     session.add(kata.Post(title="Dan's first", author_id=dan))
     session.flush()
     got = kata.users_without_posts(session)
-    assert_rows_match(got, ["eve", "fay"], ordered=True, what="users_without_posts(session) after dan posted")
+    assert_rows_match(
+        got, ["eve", "fay"], ordered=True, what="users_without_posts(session) after dan posted"
+    )
 
 
 QUERY_CALLS = {
     "comment_counts": (lambda kata, s: kata.comment_counts(s), 1),
     "author_stats": (lambda kata, s: kata.author_stats(s), 1),
     "posts_with_comments_by": (lambda kata, s: kata.posts_with_comments_by(s, "bob"), 2),
-    "authors_who_commented_on_own_posts": (lambda kata, s: kata.authors_who_commented_on_own_posts(s), 1),
+    "authors_who_commented_on_own_posts": (
+        lambda kata, s: kata.authors_who_commented_on_own_posts(s),
+        1,
+    ),
     "users_without_posts": (lambda kata, s: kata.users_without_posts(s), 1),
 }
 
@@ -166,5 +188,8 @@ QUERY_CALLS = {
 def test_answered_by_the_database(kata, seeded, session, queries, function):
     """Each question is answered by the database in one query, not by a loop over lazy loads."""
     call, limit = QUERY_CALLS[function]
-    with queries.budget(limit, f"{function}(session{', ' + repr('bob') if function == 'posts_with_comments_by' else ''})"):
+    with queries.budget(
+        limit,
+        f"{function}(session{', ' + repr('bob') if function == 'posts_with_comments_by' else ''})",
+    ):
         call(kata, session)

@@ -16,13 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker import results as r
-from checker.catalog import Catalog, Kata, Phase
-from checker.databases import DatabaseTarget
-from checker.launch import subprocess_launch
-from checker.mutants import MutantError, apply_mutant
-from checker.runner import run_checks
-from checker.stubs import MarkerError, count_regions, make_stub
-from checker.warm import WarmRunner
+from checker.cli.databases import DatabaseTarget
+from checker.cli.runner.launch import subprocess_launch
+from checker.cli.runner.run import run_checks
+from checker.cli.runner.warm import WarmRunner
+from checker.workbook.catalog import Catalog, Kata, Phase
+from checker.workbook.markers import MarkerError, count_regions, make_stub
+from checker.workbook.mutants import MutantError, apply_mutant
 
 MIN_HINTS, MIN_TALKING_POINTS, MIN_MUTANTS = 2, 1, 2
 
@@ -89,7 +89,11 @@ def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
     problems: list[str] = []
     solution_path = root / "solutions" / kata.rel_path
     stub_path = root / "katas" / kata.rel_path
-    for label, path in (("solution", solution_path), ("checks", root / kata.test_path), ("stub", stub_path)):
+    for label, path in (
+        ("solution", solution_path),
+        ("checks", root / kata.test_path),
+        ("stub", stub_path),
+    ):
         if not path.exists():
             problems.append(f"its {label} file {path.relative_to(root)} is missing")
     if len(kata.hints) < MIN_HINTS:
@@ -104,7 +108,9 @@ def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
     phase = catalog.phase(kata.phase)
     unknown = [t for t in kata.topics if phase and t not in phase.topics + phase.lesson_topics]
     if unknown:
-        problems.append(f"names topics {unknown} that phase {kata.phase} does not list in phases/curriculum.toml")
+        problems.append(
+            f"names topics {unknown} that phase {kata.phase} does not list in phases/curriculum.toml"
+        )
     if not solution_path.exists():
         return problems
     solution = solution_path.read_text(encoding="utf-8")
@@ -115,7 +121,9 @@ def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
     except MarkerError as exc:
         return problems + [f"solution markers: {exc}"]
     if count_regions(solution) == 0:
-        problems.append("its solution has no BEGIN SOLUTION region, so the stub would be the answer")
+        problems.append(
+            "its solution has no BEGIN SOLUTION region, so the stub would be the answer"
+        )
     if stub_path.exists() and stub_path.read_text(encoding="utf-8") != stub:
         problems.append(
             f"{stub_path.relative_to(root)} is out of sync with its solution (run `checker stubs`)"
@@ -136,9 +144,16 @@ def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
         problems.append(Problem(f"phase {phase.number}", f"no kata teaches the topics {missing}"))
     numbers = [kata.number for kata in phase.katas]
     if numbers != list(range(1, len(numbers) + 1)):
-        problems.append(Problem(f"phase {phase.number}", f"kata numbers should run 1..{len(numbers)} without gaps, not {numbers}"))
+        problems.append(
+            Problem(
+                f"phase {phase.number}",
+                f"kata numbers should run 1..{len(numbers)} without gaps, not {numbers}",
+            )
+        )
     if not (catalog.root / phase.lesson_path).exists():
-        problems.append(Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing"))
+        problems.append(
+            Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing")
+        )
     return problems
 
 
@@ -152,7 +167,9 @@ def _write_round(folder: Path, files: dict[Kata, str]) -> dict[str, Path]:
     return overrides
 
 
-def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static_only: bool) -> VerifyResult:
+def verify(
+    catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static_only: bool
+) -> VerifyResult:
     katas = [k for p in phases for k in p.katas]
     statics = {k.id: static_problems(catalog, k) for k in katas}
     by_phase = [p for phase in phases for p in phase_problems(catalog, phase)]
@@ -164,13 +181,19 @@ def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static
         ]
         return VerifyResult(target.label, True, tuple(verdicts), tuple(by_phase))
 
-    solutions = {k: (catalog.root / "solutions" / k.rel_path).read_text(encoding="utf-8") for k in runnable}
+    solutions = {
+        k: (catalog.root / "solutions" / k.rel_path).read_text(encoding="utf-8") for k in runnable
+    }
     with tempfile.TemporaryDirectory(prefix="checker-verify-") as folder:
         rounds: dict[str, dict[str, Path] | None] = {"solution": None}
-        rounds["stub"] = _write_round(Path(folder) / "stubs", {k: make_stub(s) for k, s in solutions.items()})
+        rounds["stub"] = _write_round(
+            Path(folder) / "stubs", {k: make_stub(s) for k, s in solutions.items()}
+        )
         deepest = max(len(k.mutants) for k in runnable)
         for j in range(deepest):
-            mutated = {k: apply_mutant(s, k.mutants[j]) for k, s in solutions.items() if j < len(k.mutants)}
+            mutated = {
+                k: apply_mutant(s, k.mutants[j]) for k, s in solutions.items() if j < len(k.mutants)
+            }
             rounds[f"mutant{j}"] = _write_round(Path(folder) / f"mutant{j}", mutated)
 
         cores = max(1, min(len(rounds), os.cpu_count() or 1))
@@ -181,11 +204,17 @@ def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static
             overrides = rounds[name]
             if overrides is None:
                 solutions_root = catalog.root / "solutions"
-                return name, run_checks(catalog.root, runnable, target, kata_root=solutions_root, launch=launch)
+                return name, run_checks(
+                    catalog.root, runnable, target, kata_root=solutions_root, launch=launch
+                )
             graded = [k for k in runnable if k.id in overrides]
             # A mutant is caught by its first failing check; the stub's checks all run, to count them.
             return name, run_checks(
-                catalog.root, graded, target, overrides=overrides, launch=launch,
+                catalog.root,
+                graded,
+                target,
+                overrides=overrides,
+                launch=launch,
                 first_failure=name != "stub",
             )
 
@@ -202,12 +231,15 @@ def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static
         if kata not in runnable:
             if not problems:
                 problems.append(f"not run: needs {kata.db}")
-            verdicts.append(KataVerdict(kata.id, kata.title, tuple(problems), mutants_total=len(kata.mutants)))
+            verdicts.append(
+                KataVerdict(kata.id, kata.title, tuple(problems), mutants_total=len(kata.mutants))
+            )
             continue
         solved = _find(outcome["solution"], kata.id)
         if solved.status != r.KATA_PASSED:
             detail = solved.problem or "; ".join(
-                f"{c.name}: {c.message.splitlines()[0] if c.message else c.outcome}" for c in solved.failures
+                f"{c.name}: {c.message.splitlines()[0] if c.message else c.outcome}"
+                for c in solved.failures
             )
             problems.append(f"the solution does not pass ({solved.status}): {detail}")
         stub = _find(outcome["stub"], kata.id)
@@ -220,15 +252,22 @@ def verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static
         for j, mutant in enumerate(kata.mutants):
             graded = _find(outcome[f"mutant{j}"], kata.id)
             if graded.status == r.KATA_BROKEN:
-                problems.append(f"mutant {mutant.name!r} breaks the file instead of making a mistake: {graded.problem}")
+                problems.append(
+                    f"mutant {mutant.name!r} breaks the file instead of making a mistake: {graded.problem}"
+                )
             elif graded.status == r.KATA_PASSED:
                 problems.append(f"mutant {mutant.name!r} is not caught: every check passes on it")
             else:
                 caught += 1
         verdicts.append(
             KataVerdict(
-                kata.id, kata.title, tuple(problems), checks=len(solved.checks),
-                stub_failing=stub_failing, mutants_caught=caught, mutants_total=len(kata.mutants),
+                kata.id,
+                kata.title,
+                tuple(problems),
+                checks=len(solved.checks),
+                stub_failing=stub_failing,
+                mutants_caught=caught,
+                mutants_total=len(kata.mutants),
             )
         )
     return VerifyResult(target.label, False, tuple(verdicts), tuple(by_phase))

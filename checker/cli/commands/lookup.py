@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from checker.catalog import Catalog, Kata, Phase
 from checker.errors import CheckerError
+from checker.workbook.catalog import Catalog, Kata, Phase
 
 
 def _available(catalog: Catalog) -> str:
-    phases = [f"{p.number} ({p.title}, katas {p.katas[0].id}–{p.katas[-1].id})" for p in catalog.phases if p.available]
+    phases = [
+        f"{p.number} ({p.title}, katas {p.katas[0].id}–{p.katas[-1].id})"
+        for p in catalog.phases
+        if p.available
+    ]
     return "; ".join(phases) or "none yet"
 
 

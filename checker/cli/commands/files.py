@@ -5,12 +5,12 @@ from __future__ import annotations
 import sys
 
 from checker import results as r
-from checker import ui
-from checker.backups import Backup, backup, list_backups, restore
-from checker.catalog import Catalog, Kata
+from checker.cli import render as ui
+from checker.cli.state.backups import Backup, backup, list_backups, restore
+from checker.cli.state.progress import Progress
 from checker.errors import CheckerError
-from checker.progress import Progress
-from checker.stubs import make_stub
+from checker.workbook.catalog import Catalog, Kata
+from checker.workbook.markers import make_stub
 
 
 def _confirm(question: str, assume_yes: bool) -> bool:
@@ -33,30 +33,42 @@ def reset(catalog: Catalog, katas: list[Kata], assume_yes: bool) -> int:
         if not path.exists() or path.read_text(encoding="utf-8") != stub:
             changed.append((kata, path, stub))
     if not changed:
-        ui.out.print("Nothing to reset: " + ("that kata is" if len(katas) == 1 else "those katas are") + " already the original stub.")
+        ui.out.print(
+            "Nothing to reset: "
+            + ("that kata is" if len(katas) == 1 else "those katas are")
+            + " already the original stub."
+        )
         return 0
     names = ", ".join(kata.id for kata, _, _ in changed)
-    if not _confirm(f"Reset kata {names} to the original stub (your version is backed up first)?", assume_yes):
+    if not _confirm(
+        f"Reset kata {names} to the original stub (your version is backed up first)?", assume_yes
+    ):
         ui.out.print("Nothing was changed.")
         return 0
     progress = Progress.load(catalog.root)
     for kata, path, stub in changed:
         if path.exists():
             saved = backup(catalog.root, path)
-            ui.out.print(f"backed up {path.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}")
+            ui.out.print(
+                f"backed up {path.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}"
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(stub, encoding="utf-8")
         progress.katas.pop(kata.id, None)
         ui.out.print(f"reset {path.relative_to(catalog.root)}")
     progress.save()
-    ui.out.print("`checker backups` lists your backups; `checker restore N.M` puts the latest back.")
+    ui.out.print(
+        "`checker backups` lists your backups; `checker restore N.M` puts the latest back."
+    )
     return 0
 
 
 def show_backups(catalog: Catalog, as_json: bool) -> int:
     found = list_backups(catalog.root)
     if as_json:
-        ui.print_json({"backups": [{"id": b.stamp, "file": b.original, "taken": b.taken} for b in found]})
+        ui.print_json(
+            {"backups": [{"id": b.stamp, "file": b.original, "taken": b.taken} for b in found]}
+        )
     else:
         ui.render_backups(found)
     return 0
@@ -72,11 +84,15 @@ def _choose(catalog: Catalog, which: str) -> Backup:
     if not matches:
         raise CheckerError(
             f"No backup matches {which!r}. Give a kata id (the newest backup of that kata) or a "
-            "backup id from `checker backups`" + ("" if found else "; there are no backups yet") + "."
+            "backup id from `checker backups`"
+            + ("" if found else "; there are no backups yet")
+            + "."
         )
     if kata is None and len({b.original for b in matches}) > 1:
         files = ", ".join(sorted({b.original for b in matches}))
-        raise CheckerError(f"{which!r} matches backups of several files ({files}); give more of the id.")
+        raise CheckerError(
+            f"{which!r} matches backups of several files ({files}); give more of the id."
+        )
     return matches[0]
 
 
@@ -87,7 +103,9 @@ def restore_backup(catalog: Catalog, which: str, assume_yes: bool) -> int:
         return 0
     saved = restore(catalog.root, chosen)
     if saved:
-        ui.out.print(f"backed up the current {chosen.original} to {saved.relative_to(catalog.root)}")
+        ui.out.print(
+            f"backed up the current {chosen.original} to {saved.relative_to(catalog.root)}"
+        )
     ui.out.print(f"restored {chosen.original} from the backup of {chosen.taken}")
     return 0
 

@@ -20,12 +20,20 @@ from rich.panel import Panel
 from rich.table import Table
 
 from checker import results as r
-from checker.catalog import Catalog, Kata
-from checker.progress import EDITED, Progress
+from checker.cli.state.progress import EDITED, Progress
+from checker.workbook.catalog import Catalog, Kata
 
 _plain = bool(os.environ.get("NO_COLOR")) or not sys.stdout.isatty()
-out = Console(highlight=False, no_color=_plain, soft_wrap=_plain, width=None if sys.stdout.isatty() else 100)
-err = Console(stderr=True, highlight=False, no_color=_plain, soft_wrap=_plain, width=None if sys.stderr.isatty() else 100)
+out = Console(
+    highlight=False, no_color=_plain, soft_wrap=_plain, width=None if sys.stdout.isatty() else 100
+)
+err = Console(
+    stderr=True,
+    highlight=False,
+    no_color=_plain,
+    soft_wrap=_plain,
+    width=None if sys.stderr.isatty() else 100,
+)
 
 _SYMBOL = {
     r.KATA_PASSED: ("✓", "PASS", "green"),
@@ -75,7 +83,11 @@ def _fold(statements: tuple[r.StatementRecord, ...], dropped: int, limit: int = 
     lines = []
     for sql, count, params in groups[:limit]:
         shown = sql if len(sql) <= 160 else sql[:157] + "…"
-        suffix = f"  — ×{count}" if count > 1 else (f"  {params}" if params not in ("()", "{}", "[]") else "")
+        suffix = (
+            f"  — ×{count}"
+            if count > 1
+            else (f"  {params}" if params not in ("()", "{}", "[]") else "")
+        )
         lines.append(shown + suffix)
     if len(groups) > limit:
         lines.append(f"… and {len(groups) - limit} more")
@@ -91,7 +103,10 @@ def _sql_line(line: str) -> Any:
     from rich.padding import Padding
     from rich.syntax import Syntax
 
-    return Padding(Syntax(line, "sql", theme="ansi_dark", word_wrap=True, background_color="default"), (0, 0, 0, 8))
+    return Padding(
+        Syntax(line, "sql", theme="ansi_dark", word_wrap=True, background_color="default"),
+        (0, 0, 0, 8),
+    )
 
 
 def _comparison_table(details: dict[str, Any]) -> Table | None:
@@ -133,23 +148,34 @@ def render_check(check: r.CheckResult, root: Path, same_as_previous: bool = Fals
         out.print(Padding(table, (0, 0, 0, 6)))
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
-    if check.kind in (r.KIND_ASSERTION, r.KIND_EXCEPTION) and (check.statements or check.reference_statements is not None):
+    if check.kind in (r.KIND_ASSERTION, r.KIND_EXCEPTION) and (
+        check.statements or check.reference_statements is not None
+    ):
         sent = len(check.statements) + check.statements_dropped
         versus = (
             f"; the reference solution sent {check.reference_statements}"
-            if check.reference_statements is not None else ""
+            if check.reference_statements is not None
+            else ""
         )
-        out.print(f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]")
+        out.print(
+            f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]"
+        )
         for line in _fold(check.statements, check.statements_dropped):
             out.print(_sql_line(line))
 
 
 def render_kata_result(result: r.KataResult, root: Path) -> None:
     counts = f"{result.passed_count}/{len(result.checks)} checks pass"
-    out.print(f"\n[bold]Kata {result.kata_id}[/] — {escape(result.title)}   {_badge(result.status)}  [dim]{counts}[/]")
+    out.print(
+        f"\n[bold]Kata {result.kata_id}[/] — {escape(result.title)}   {_badge(result.status)}  [dim]{counts}[/]"
+    )
     out.print(f"  [dim]file:[/] {escape(clickable(result.file, root))}")
     if result.problem:
-        out.print(Panel(escape(result.problem), border_style="red", box=box.ASCII if _plain else box.ROUNDED))
+        out.print(
+            Panel(
+                escape(result.problem), border_style="red", box=box.ASCII if _plain else box.ROUNDED
+            )
+        )
         if result.status == r.KATA_BROKEN:
             return
     previous = None
@@ -194,13 +220,22 @@ def render_status(catalog: Catalog, progress: Progress, next_kata: Kata | None) 
     table.add_column("progress")
     for phase in catalog.phases:
         if not phase.available:
-            table.add_row(str(phase.number), escape(phase.title), "", "[dim]coming soon[/]" if not _plain else "coming soon")
+            table.add_row(
+                str(phase.number),
+                escape(phase.title),
+                "",
+                "[dim]coming soon[/]" if not _plain else "coming soon",
+            )
             continue
         passed = sum(1 for k in phase.katas if progress.status(k) == r.KATA_PASSED)
         total = len(phase.katas)
         width = 20
         filled = round(width * passed / total)
-        bar = ("#" * filled + "." * (width - filled)) if _plain else f"[green]{'━' * filled}[/][dim]{'━' * (width - filled)}[/]"
+        bar = (
+            ("#" * filled + "." * (width - filled))
+            if _plain
+            else f"[green]{'━' * filled}[/][dim]{'━' * (width - filled)}[/]"
+        )
         table.add_row(str(phase.number), escape(phase.title), f"{passed}/{total}", bar)
     out.print(table)
     if next_kata:
@@ -218,7 +253,13 @@ def render_list(catalog: Catalog, progress: Progress) -> None:
     for column in ("kata", "title", "topics", "db", "status"):
         table.add_column(column)
     for kata in catalog.katas:
-        table.add_row(kata.id, escape(kata.title), ", ".join(kata.topics), kata.db, _badge(progress.status(kata)))
+        table.add_row(
+            kata.id,
+            escape(kata.title),
+            ", ".join(kata.topics),
+            kata.db,
+            _badge(progress.status(kata)),
+        )
     out.print(table)
 
 
@@ -228,7 +269,9 @@ def render_list(catalog: Catalog, progress: Progress) -> None:
 def render_instructions(kata: Kata, instructions: str, file: str, root: Path, lesson: str) -> None:
     out.print(f"[bold]Kata {kata.id} — {escape(kata.title)}[/]")
     out.print(f"[dim]topics:[/] {', '.join(kata.topics)}   [dim]database:[/] {kata.db}")
-    out.print(f"[dim]edit:[/] {escape(clickable(file, root))}   [dim]lesson:[/] {escape(clickable(lesson, root))}\n")
+    out.print(
+        f"[dim]edit:[/] {escape(clickable(file, root))}   [dim]lesson:[/] {escape(clickable(lesson, root))}\n"
+    )
     out.print(Markdown(instructions) if not _plain else instructions)
 
 
@@ -248,14 +291,29 @@ def render_hints(kata: Kata, shown: int) -> None:
 
 
 def render_verify(result: Any) -> None:
-    table = Table(title=f"checker verify — {escape(result.database)}", box=_box(), title_justify="left")
+    table = Table(
+        title=f"checker verify — {escape(result.database)}", box=_box(), title_justify="left"
+    )
     for column in ("kata", "title", "checks", "stub fails", "mutants", "verdict"):
         table.add_column(column)
     for v in result.verdicts:
-        verdict = ("OK" if _plain else "[green]✓ ok[/]") if v.ok else ("PROBLEM" if _plain else "[red]✗ problem[/]")
+        verdict = (
+            ("OK" if _plain else "[green]✓ ok[/]")
+            if v.ok
+            else ("PROBLEM" if _plain else "[red]✗ problem[/]")
+        )
         stub = "" if result.static_only else f"{v.stub_failing}/{v.checks}"
-        mutants = f"{v.mutants_total}" if result.static_only else f"{v.mutants_caught}/{v.mutants_total}"
-        table.add_row(v.kata_id, escape(v.title), "" if result.static_only else str(v.checks), stub, mutants, verdict)
+        mutants = (
+            f"{v.mutants_total}" if result.static_only else f"{v.mutants_caught}/{v.mutants_total}"
+        )
+        table.add_row(
+            v.kata_id,
+            escape(v.title),
+            "" if result.static_only else str(v.checks),
+            stub,
+            mutants,
+            verdict,
+        )
     out.print(table)
     for v in result.verdicts:
         for problem in v.problems:
@@ -275,7 +333,9 @@ def ask_yes_no(question: str) -> bool:
 
 def render_backups(found: list[Any]) -> None:
     if not found:
-        out.print("No backups yet. `checker reset` and `checker stubs` back up a file before replacing it.")
+        out.print(
+            "No backups yet. `checker reset` and `checker stubs` back up a file before replacing it."
+        )
         return
     table = Table(title="Backups, newest first", box=_box(), title_justify="left")
     for column in ("id", "taken", "file"):
@@ -287,13 +347,19 @@ def render_backups(found: list[Any]) -> None:
 
 
 def render_solution(kata: Kata, path: str, source: str) -> None:
-    out.print(f"[bold]Reference solution for kata {kata.id} — {escape(kata.title)}[/]  [dim]{escape(path)}[/]\n")
+    out.print(
+        f"[bold]Reference solution for kata {kata.id} — {escape(kata.title)}[/]  [dim]{escape(path)}[/]\n"
+    )
     if _plain:
         out.print(source)
     else:
         from rich.syntax import Syntax
 
-        out.print(Syntax(source, "python", line_numbers=True, theme="ansi_dark", background_color="default"))
+        out.print(
+            Syntax(
+                source, "python", line_numbers=True, theme="ansi_dark", background_color="default"
+            )
+        )
     out.print("\n[bold]Talking points[/] (what a mentor would ask you about this kata):")
     for point in kata.talking_points:
         out.print(f"  - {escape(point)}")
@@ -302,7 +368,9 @@ def render_solution(kata: Kata, path: str, source: str) -> None:
 # --- watch mode -------------------------------------------------------------------------------
 
 
-def render_watch(result: r.KataResult, kata: Kata, root: Path, hints_shown: int, following: Kata | None) -> None:
+def render_watch(
+    result: r.KataResult, kata: Kata, root: Path, hints_shown: int, following: Kata | None
+) -> None:
     """One screen per run: cleared on a terminal, separated by a rule when piped."""
     if _plain:
         out.print("-" * 60)
@@ -314,9 +382,15 @@ def render_watch(result: r.KataResult, kata: Kata, root: Path, hints_shown: int,
     keys = "[bold]h[/] hint · [bold]e[/] edit · [bold]r[/] re-run · [bold]q[/] quit"
     if result.status == r.KATA_PASSED:
         if following:
-            out.print(f"\n[green]Kata {kata.id} passes![/] Press [bold]n[/] for kata {following.id} — {escape(following.title)}.")
+            out.print(
+                f"\n[green]Kata {kata.id} passes![/] Press [bold]n[/] for kata {following.id} — {escape(following.title)}."
+            )
         else:
-            out.print(f"\n[green]Kata {kata.id} passes — and it was the last one left. Well done![/]")
+            out.print(
+                f"\n[green]Kata {kata.id} passes — and it was the last one left. Well done![/]"
+            )
     else:
-        out.print(f"\n[dim]Watching katas/ — save {escape(clickable(result.file, root))} to check again.[/]")
+        out.print(
+            f"\n[dim]Watching katas/ — save {escape(clickable(result.file, root))} to check again.[/]"
+        )
     out.print(("" if _plain else "[dim]") + keys + ("" if _plain else "[/]"))

@@ -145,13 +145,17 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         raise CatalogError(rel, f"{where}id", f"should look like '{phase}.N', not {kata_id!r}")
     slug = _get(raw, "slug", str, rel, where)
     if not _SLUG.match(slug):
-        raise CatalogError(rel, f"{where}slug", f"should be a Python name like 'many_to_many', not {slug!r}")
+        raise CatalogError(
+            rel, f"{where}slug", f"should be a Python name like 'many_to_many', not {slug!r}"
+        )
     db = raw.get("db", "any")
     if db not in DATABASES:
         raise CatalogError(rel, f"{where}db", f"should be one of {DATABASES}, not {db!r}")
     mutants = raw.get("mutants", [])
     if not isinstance(mutants, list):
-        raise CatalogError(rel, f"{where}mutants", "should be an array of tables ([[kata.mutants]])")
+        raise CatalogError(
+            rel, f"{where}mutants", "should be an array of tables ([[kata.mutants]])"
+        )
     return Kata(
         id=kata_id,
         phase=phase,
@@ -162,9 +166,7 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         db=db,
         hints=_strings(raw, "hints", rel, where),
         talking_points=_strings(raw, "talking_points", rel, where),
-        mutants=tuple(
-            _load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants)
-        ),
+        mutants=tuple(_load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants)),
         phase_dir=phase_dir,
     )
 
@@ -181,7 +183,11 @@ def _load_katas(root: Path, number: int, dir_name: str) -> tuple[Kata, ...]:
     katas = tuple(_load_kata(raw, i, number, dir_name, rel) for i, raw in enumerate(raw_katas))
     for index, (before, after) in enumerate(zip(katas, katas[1:]), start=1):
         if after.number <= before.number:
-            raise CatalogError(rel, f"kata[{index}].id", f"is {after.id!r}, which does not come after {before.id!r}")
+            raise CatalogError(
+                rel,
+                f"kata[{index}].id",
+                f"is {after.id!r}, which does not come after {before.id!r}",
+            )
     return katas
 
 

@@ -24,12 +24,22 @@ import tempfile
 import threading
 from pathlib import Path
 
-from checker.launch import child_environment, subprocess_launch, watch_child
+from checker.cli.runner.launch import child_environment, subprocess_launch, watch_child
 
 PRELOAD = (
-    "sqlalchemy", "sqlalchemy.orm", "sqlalchemy.ext.asyncio", "sqlalchemy.dialects.sqlite",
-    "sqlalchemy.dialects.postgresql", "psycopg2", "pytest", "_pytest.pytester", "pytest_timeout",
-    "checker.plugin", "fastapi", "pydantic", "httpx",
+    "sqlalchemy",
+    "sqlalchemy.orm",
+    "sqlalchemy.ext.asyncio",
+    "sqlalchemy.dialects.sqlite",
+    "sqlalchemy.dialects.postgresql",
+    "psycopg2",
+    "pytest",
+    "_pytest.pytester",
+    "pytest_timeout",
+    "checker.plugin.hooks",
+    "fastapi",
+    "pydantic",
+    "httpx",
 )
 
 
@@ -93,15 +103,25 @@ def serve() -> None:
     print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
-        code = _run_forked(request["args"], request["cwd"], Path(request["report"]), request["output"], request["timeout"])
+        code = _run_forked(
+            request["args"],
+            request["cwd"],
+            Path(request["report"]),
+            request["output"],
+            request["timeout"],
+        )
         print(json.dumps({"code": code}), flush=True)
 
 
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "checker.warm"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            env=child_environment(), text=True, bufsize=1,
+            [sys.executable, "-m", "checker.cli.runner.warm"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=child_environment(),
+            text=True,
+            bufsize=1,
         )
         self.ready = False
 
@@ -130,7 +150,7 @@ class _Worker:
 
 class WarmRunner:
     """A small pool of warm workers (one per core by default); `launch` has the signature of
-    `checker.launch.subprocess_launch` and falls back to it if a worker dies."""
+    `checker.cli.runner.launch.subprocess_launch` and falls back to it if a worker dies."""
 
     def __init__(self, workers: int = 1) -> None:
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -142,19 +162,29 @@ class WarmRunner:
     def available() -> bool:
         return hasattr(os, "fork") and not os.environ.get("CHECKER_NO_FORK")
 
-    def launch(self, args: list[str], cwd: Path, report: Path, timeout: float) -> tuple[int | None, str]:
+    def launch(
+        self, args: list[str], cwd: Path, report: Path, timeout: float
+    ) -> tuple[int | None, str]:
         worker = self._idle.get()
         try:
             with tempfile.TemporaryDirectory(prefix="checker-out-") as folder:
                 output = Path(folder) / "output.txt"
-                request = {"args": args, "cwd": str(cwd), "report": str(report), "output": str(output), "timeout": timeout}
+                request = {
+                    "args": args,
+                    "cwd": str(cwd),
+                    "report": str(report),
+                    "output": str(output),
+                    "timeout": timeout,
+                }
                 try:
                     code = worker.ask(request)["code"]
                 except (OSError, ValueError):
                     worker.close()
                     worker = _Worker()  # replace it for the next run; this one runs cold
                     return subprocess_launch(args, cwd, report, timeout)
-                text = output.read_text(encoding="utf-8", errors="replace") if output.exists() else ""
+                text = (
+                    output.read_text(encoding="utf-8", errors="replace") if output.exists() else ""
+                )
                 return code, text
         finally:
             self._idle.put(worker)

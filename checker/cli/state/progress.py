@@ -10,14 +10,14 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checker.atomic import write_json_atomic
-from checker.catalog import Kata
-from checker.paths import state_dir
+from checker.cli.state.atomic import write_json_atomic
 from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult
+from checker.workbook.catalog import Kata
+from checker.workbook.paths import state_dir
 
 EDITED = "edited"  # passed once, changed since: unknown until checked again
 _NOTE = "Written by `checker`; do not edit. Delete it to start your progress over."
@@ -72,12 +72,14 @@ class Progress:
         entry = self.katas.get(kata.id)
         if not entry:
             return KATA_NOT_RUN
-        if entry["status"] == KATA_PASSED and entry.get("file") != fingerprint(self.kata_file(kata)):
+        if entry["status"] == KATA_PASSED and entry.get("file") != fingerprint(
+            self.kata_file(kata)
+        ):
             return EDITED
         return entry["status"]
 
     def record(self, run: RunResult, katas: dict[str, Kata]) -> None:
-        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        now = datetime.now(UTC).isoformat(timespec="seconds")
         for result in run.katas:
             if result.status == KATA_NOT_RUN:
                 continue

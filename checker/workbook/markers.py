@@ -45,7 +45,9 @@ def make_stub(solution: str) -> str:
     for number, line in enumerate(solution.splitlines(), start=1):
         if begin := BEGIN.match(line):
             if region:
-                raise MarkerError(f"line {number}: BEGIN SOLUTION inside the region opened on line {region[0]}")
+                raise MarkerError(
+                    f"line {number}: BEGIN SOLUTION inside the region opened on line {region[0]}"
+                )
             region = (number, begin["indent"], begin["todo"], [])
         elif END.match(line):
             if not region:

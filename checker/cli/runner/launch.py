@@ -1,7 +1,7 @@
 """Starting a child that runs pytest, and stopping it when a check hangs.
 
 Two ways to start one: a fresh `python -m pytest` (works everywhere), or a fork of a warm worker
-that has already imported the heavy libraries (`checker.warm`, POSIX only). Both are watched the
+that has already imported the heavy libraries (`checker.cli.runner.warm`, POSIX only). Both are watched the
 same way: the plugin rewrites its report after every check, so a report that stops changing for
 longer than a check's time limit means the child is stuck, and it is killed.
 """
@@ -25,7 +25,7 @@ Launch = Callable[[list[str], Path, Path, float], tuple[int | None, str]]
 
 
 def heartbeat_path(report: Path) -> Path:
-    """The small file the plugin rewrites as each check starts and ends (see checker.plugin)."""
+    """The small file the plugin rewrites as each check starts and ends (see checker.plugin.hooks)."""
     return report.with_name(report.name + ".current")
 
 
@@ -35,7 +35,9 @@ def child_environment() -> dict[str, str]:
     return env
 
 
-def watch_child(poll: Callable[[], int | None], kill: Callable[[], None], report: Path, timeout: float) -> int | None:
+def watch_child(
+    poll: Callable[[], int | None], kill: Callable[[], None], report: Path, timeout: float
+) -> int | None:
     """Wait for the child; kill it when its report stops changing for too long."""
     last_change, last_seen = time.monotonic(), None
     pause = 0.002
@@ -54,11 +56,17 @@ def watch_child(poll: Callable[[], int | None], kill: Callable[[], None], report
     return code
 
 
-def subprocess_launch(args: list[str], cwd: Path, report: Path, timeout: float) -> tuple[int | None, str]:
+def subprocess_launch(
+    args: list[str], cwd: Path, report: Path, timeout: float
+) -> tuple[int | None, str]:
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as output:
         child = subprocess.Popen(
-            [sys.executable, "-m", "pytest", *args], cwd=cwd, env=child_environment(),
-            stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "pytest", *args],
+            cwd=cwd,
+            env=child_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
 
         def kill() -> None:

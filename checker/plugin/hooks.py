@@ -1,4 +1,4 @@
-"""The pytest plugin that grades katas (load it with `-p checker.plugin`).
+"""The pytest plugin that grades katas (load it with `-p checker.plugin.hooks`).
 
 Fixtures for the checks:
   kata       the module under test (katas/ by default; --kata-root / --kata-file change it)
@@ -26,9 +26,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from checker import results as r
-from checker.atomic import write_json_atomic
-from checker.launch import heartbeat_path
-from checker.loading import (
+from checker.cli.runner.launch import heartbeat_path
+from checker.cli.state.atomic import write_json_atomic
+from checker.plugin.capture import Capture, QueryLog
+from checker.plugin.isolation import Databases
+from checker.plugin.loading import (
     KataLoadError,
     KataModule,
     describe_exception_site,
@@ -36,8 +38,6 @@ from checker.loading import (
     frames_inside,
     load_module,
 )
-from checker.provision import Databases
-from checker.sqlcapture import Capture, QueryLog
 
 _TEST_FILE = re.compile(r"^test_(k\d+_\w+)\.py$")
 _PHASE_DIR = re.compile(r"^p(\d+)_\w+$")
@@ -50,16 +50,22 @@ RESULT = pytest.StashKey[dict]()
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("checker", "grading katas")
-    group.addoption("--kata-root", help="folder holding pN_slug/kMM_slug.py to grade (default: katas/)")
     group.addoption(
-        "--kata-file", action="append", default=[], metavar="ID=PATH",
+        "--kata-root", help="folder holding pN_slug/kMM_slug.py to grade (default: katas/)"
+    )
+    group.addoption(
+        "--kata-file",
+        action="append",
+        default=[],
+        metavar="ID=PATH",
         help="grade PATH as kata ID (used for stubs and mutants); may repeat",
     )
     group.addoption("--checker-db", choices=("sqlite", "postgres"), default="sqlite")
     group.addoption("--checker-db-url", help="the Postgres server for --checker-db postgres")
     group.addoption("--checker-report", help="write the results here as JSON")
     group.addoption(
-        "--checker-first-failure", action="store_true",
+        "--checker-first-failure",
+        action="store_true",
         help="skip a kata's remaining checks once one fails (verify: a mutant caught once is caught)",
     )
 
@@ -71,7 +77,9 @@ class KataRef:
         match = _TEST_FILE.match(test_path.name)
         phase = _PHASE_DIR.match(test_path.parent.name)
         if not match or not phase:
-            raise pytest.UsageError(f"{test_path} is not a kata check file (phases/pN_slug/test_kMM_slug.py)")
+            raise pytest.UsageError(
+                f"{test_path} is not a kata check file (phases/pN_slug/test_kMM_slug.py)"
+            )
         self.stem = match[1]
         self.phase_dir = test_path.parent.name
         self.root = test_path.parent.parent.parent
@@ -128,9 +136,14 @@ class CheckerState:
         key = (ref.id, role)
         if key not in self.modules:
             if role == "reference":
-                path, name = ref.source(ref.root / "solutions"), f"solutions.{ref.phase_dir}.{ref.stem}"
+                path, name = (
+                    ref.source(ref.root / "solutions"),
+                    f"solutions.{ref.phase_dir}.{ref.stem}",
+                )
             else:
-                path = self.overrides.get(ref.id) or ref.source(self.kata_root or ref.root / "katas")
+                path = self.overrides.get(ref.id) or ref.source(
+                    self.kata_root or ref.root / "katas"
+                )
                 name = f"katas.{ref.phase_dir}.{ref.stem}"
             shown = display_path(path, ref.root)
             self.report["katas"].setdefault(ref.id, {"file": shown, "load_error": None})
@@ -191,7 +204,7 @@ class ReportHooks:
         try:
             self.state.databases.start()
         except Exception as exc:
-            from checker.databases import unreachable_message
+            from checker.cli.databases import unreachable_message
 
             message = unreachable_message(self.state.databases.server_url or "", str(exc))
             self.state.report["environment_error"] = message
@@ -235,7 +248,9 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         capture.active = False
 
 
-def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: CheckerState) -> tuple[str, str, str | None]:
+def _describe_failure(
+    item: pytest.Item, call: pytest.CallInfo[Any], state: CheckerState
+) -> tuple[str, str, str | None]:
     """(kind, message, where) for a failed phase of a check."""
     excinfo = call.excinfo
     assert excinfo is not None
@@ -249,7 +264,11 @@ def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: Chec
     check_site = describe_exception_site(exc, item.path, root)
     text = str(exc)
     if text.startswith("Timeout") or "Timeout >" in text:
-        return r.KIND_TIMEOUT, f"Stopped after the time limit: {text.splitlines()[0].rstrip('.')}. Is there a loop that never ends, or a query waiting on a lock?", learner_site
+        return (
+            r.KIND_TIMEOUT,
+            f"Stopped after the time limit: {text.splitlines()[0].rstrip('.')}. Is there a loop that never ends, or a query waiting on a lock?",
+            learner_site,
+        )
     if isinstance(exc, NotImplementedError):
         function = _innermost_function(exc, kata_source)
         todo = f" (TODO: {text})" if text else ""
@@ -259,7 +278,11 @@ def _describe_failure(item: pytest.Item, call: pytest.CallInfo[Any], state: Chec
         return r.KIND_ASSERTION, (message.strip() or text), check_site
     if excinfo.errisinstance(pytest.fail.Exception):
         return r.KIND_ASSERTION, text, check_site
-    return r.KIND_EXCEPTION, f"Your code raised {type(exc).__name__}: {text}", learner_site or check_site
+    return (
+        r.KIND_EXCEPTION,
+        f"Your code raised {type(exc).__name__}: {text}",
+        learner_site or check_site,
+    )
 
 
 def _innermost_function(exc: BaseException, inside: Path) -> str:
@@ -310,7 +333,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
         kind, message, where = _describe_failure(item, call, state)
         result.update(
             outcome=r.FAILED if call.when == "call" and kind != r.KIND_LOAD else r.ERROR,
-            kind=kind, message=message, where=where,
+            kind=kind,
+            message=message,
+            where=where,
             comparison=getattr(call.excinfo.value, "details", None) if call.excinfo else None,
         )
     if call.when == "call":
@@ -334,7 +359,9 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     return outcome
 
 
-def _reference_statement_count(item: pytest.Item, nextitem: pytest.Item | None, state: CheckerState) -> int | None:
+def _reference_statement_count(
+    item: pytest.Item, nextitem: pytest.Item | None, state: CheckerState
+) -> int | None:
     """Run the failed check once more with the reference solution as `kata`, counting the
     statements it sends, so the learner sees "yours: 51, the reference: 2"."""
     from _pytest.runner import runtestprotocol

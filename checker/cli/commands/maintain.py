@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from checker import ui
-from checker.backups import backup
-from checker.catalog import Catalog, Phase
-from checker.databases import DatabaseTarget
-from checker.stubs import make_stub
-from checker.verify import verify
+from checker.cli import render as ui
+from checker.cli.databases import DatabaseTarget
+from checker.cli.state.backups import backup
+from checker.cli.verify import verify
+from checker.workbook.catalog import Catalog, Phase
+from checker.workbook.markers import make_stub
 
 
-def run_verify(catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static: bool, as_json: bool) -> int:
+def run_verify(
+    catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static: bool, as_json: bool
+) -> int:
     result = verify(catalog, phases, target, static)
     if as_json:
         ui.print_json(result.to_json())
@@ -33,14 +35,20 @@ def stubs(catalog: Catalog, phases: list[Phase], check_only: bool) -> int:
             continue
         if target.exists():
             saved = backup(catalog.root, target)
-            ui.out.print(f"backed up {target.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}")
+            ui.out.print(
+                f"backed up {target.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(stub, encoding="utf-8")
         ui.out.print(f"wrote {target.relative_to(catalog.root)}")
     if check_only:
         for path in stale:
             ui.out.print(f"out of sync: {path.relative_to(catalog.root)}")
-        ui.out.print(f"{len(stale)} stub(s) out of sync." if stale else "All stubs are in sync with their solutions.")
+        ui.out.print(
+            f"{len(stale)} stub(s) out of sync."
+            if stale
+            else "All stubs are in sync with their solutions."
+        )
         return 1 if stale else 0
     if not stale:
         ui.out.print("All stubs are in sync with their solutions; nothing written.")

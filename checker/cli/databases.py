@@ -32,7 +32,7 @@ def normalize_postgres_url(url: str) -> str:
     """Sync checks use psycopg2; accept the plain forms people copy from elsewhere."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg2://" + url[len(prefix):]
+            return "postgresql+psycopg2://" + url[len(prefix) :]
     if url.startswith("postgresql+"):
         return url
     raise CheckerError(

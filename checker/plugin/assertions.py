@@ -1,6 +1,6 @@
 """Assertions that several katas' checks share, with messages that teach.
 
-    from checker.assertions import find_relationship, no_commit
+from checker.plugin.assertions import find_relationship, no_commit
 """
 
 from __future__ import annotations
@@ -33,14 +33,19 @@ def no_commit(session: Any, call: str) -> Iterator[None]:
     )
 
 
-def find_relationship(kata: Any, owner: str, name: str, target: str, expected: str, configure_hint: str) -> Any:
+def find_relationship(
+    kata: Any, owner: str, name: str, target: str, expected: str, configure_hint: str
+) -> Any:
     """The relationship `owner.name` of the kata's models, after checking that the models
     configure (else `configure_hint` says why not), that it exists and that it leads to `target`."""
     cls = getattr(kata, owner)
     try:
         relationships = inspect(cls).relationships
     except SQLAlchemyError as exc:
-        pytest.fail(f"The models do not configure: {type(exc).__name__}: {exc}\n{configure_hint}", pytrace=False)
+        pytest.fail(
+            f"The models do not configure: {type(exc).__name__}: {exc}\n{configure_hint}",
+            pytrace=False,
+        )
     if name not in relationships:
         pytest.fail(f"{owner} has no relationship `{name}`; expected `{expected}`.", pytrace=False)
     rel = relationships[name]

@@ -1,7 +1,7 @@
 """Comparing a learner's query result with the expected one, in a ladder that stops at the first
 difference a learner can act on: row count, then columns, then values (then order).
 
-    from checker.compare import assert_rows_match
+    from checker.plugin.compare import assert_rows_match
     assert_rows_match(kata.top_posts(session), [("ada", 3), ("bob", 2)], ordered=True,
                       what="top_posts(session)")
 
@@ -52,17 +52,34 @@ def _table(title: str, rows: list[tuple]) -> str:
     return "\n".join(lines)
 
 
-def _fail(stage: str, summary: str, what: str, got: list, expected: list, ordered: bool,
-          missing: list, unexpected: list, columns: Any = None) -> None:
+def _fail(
+    stage: str,
+    summary: str,
+    what: str,
+    got: list,
+    expected: list,
+    ordered: bool,
+    missing: list,
+    unexpected: list,
+    columns: Any = None,
+) -> None:
     details = {
-        "stage": stage, "what": what, "ordered": ordered,
-        "got_count": len(got), "expected_count": len(expected),
+        "stage": stage,
+        "what": what,
+        "ordered": ordered,
+        "got_count": len(got),
+        "expected_count": len(expected),
         "columns": columns,
         "missing": [_jsonable(r) for r in missing[:SHOW_AT_MOST]],
         "unexpected": [_jsonable(r) for r in unexpected[:SHOW_AT_MOST]],
     }
     body = "\n".join(
-        part for part in (_table("expected but missing", missing), _table("returned but not expected", unexpected)) if part
+        part
+        for part in (
+            _table("expected but missing", missing),
+            _table("returned but not expected", unexpected),
+        )
+        if part
     )
     raise RowMismatch(summary + ("\n" + body if body else ""), details)
 
@@ -74,17 +91,50 @@ def assert_rows_match(got: Any, expected: Any, *, ordered: bool, what: str = "th
     lacking = Counter(expected_rows) - Counter(got_rows)
     missing, unexpected = list(lacking.elements()), list(surplus.elements())
     if len(got_rows) != len(expected_rows):
-        _fail("row count", f"{what} returned {len(got_rows)} rows; expected {len(expected_rows)}.",
-              what, got_rows, expected_rows, ordered, missing, unexpected)
+        _fail(
+            "row count",
+            f"{what} returned {len(got_rows)} rows; expected {len(expected_rows)}.",
+            what,
+            got_rows,
+            expected_rows,
+            ordered,
+            missing,
+            unexpected,
+        )
     if got_columns and expected_columns and got_columns != expected_columns:
-        _fail("columns", f"{what} returned the columns {got_columns}; expected {expected_columns}.",
-              what, got_rows, expected_rows, ordered, [], [], {"got": got_columns, "expected": expected_columns})
+        _fail(
+            "columns",
+            f"{what} returned the columns {got_columns}; expected {expected_columns}.",
+            what,
+            got_rows,
+            expected_rows,
+            ordered,
+            [],
+            [],
+            {"got": got_columns, "expected": expected_columns},
+        )
     if missing or unexpected:
-        _fail("values", f"{what} returned the right number of rows ({len(got_rows)}), but "
-              f"{len(unexpected)} of them differ from what was expected.",
-              what, got_rows, expected_rows, ordered, missing, unexpected)
+        _fail(
+            "values",
+            f"{what} returned the right number of rows ({len(got_rows)}), but "
+            f"{len(unexpected)} of them differ from what was expected.",
+            what,
+            got_rows,
+            expected_rows,
+            ordered,
+            missing,
+            unexpected,
+        )
     if ordered and got_rows != expected_rows:
         first = next(i for i, (g, e) in enumerate(zip(got_rows, expected_rows)) if g != e)
-        _fail("order", f"{what} returned the right rows in the wrong order: row {first + 1} is "
-              f"{got_rows[first]!r}, expected {expected_rows[first]!r}. Check the ORDER BY.",
-              what, got_rows, expected_rows, ordered, [], [])
+        _fail(
+            "order",
+            f"{what} returned the right rows in the wrong order: row {first + 1} is "
+            f"{got_rows[first]!r}, expected {expected_rows[first]!r}. Check the ORDER BY.",
+            what,
+            got_rows,
+            expected_rows,
+            ordered,
+            [],
+            [],
+        )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from checker.catalog import Mutant
+from checker.workbook.catalog import Mutant
 
 
 class MutantError(ValueError):

@@ -18,13 +18,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from checker import results as r
-from checker import ui
-from checker.catalog import Catalog, Kata
-from checker.commands.grade import first_unsolved, grade
-from checker.databases import DatabaseTarget
-from checker.editor import open_in_editor
+from checker.cli import render as ui
+from checker.cli.commands.grade import first_unsolved, grade
+from checker.cli.databases import DatabaseTarget
+from checker.cli.editor import open_in_editor
+from checker.cli.state.progress import Progress
 from checker.errors import CheckerError
-from checker.progress import Progress
+from checker.workbook.catalog import Catalog, Kata
 
 CHANGE, KEY = "change", "key"
 
@@ -84,15 +84,29 @@ def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event, poll:
     import watchfiles
 
     for changes in watchfiles.watch(
-        folder, watch_filter=watchfiles.PythonFilter(), stop_event=stop, force_polling=poll or None,
-        poll_delay_ms=100, step=25, debounce=400, rust_timeout=500, raise_interrupt=False,
+        folder,
+        watch_filter=watchfiles.PythonFilter(),
+        stop_event=stop,
+        force_polling=poll or None,
+        poll_delay_ms=100,
+        step=25,
+        debounce=400,
+        rust_timeout=500,
+        raise_interrupt=False,
     ):
         events.put((CHANGE, (time.perf_counter(), sorted(path for _, path in changes))))
 
 
 class WatchSession:
-    def __init__(self, catalog: Catalog, kata: Kata, target: DatabaseTarget, timeout: float,
-                 launch: Callable, on_verdict: Callable[[r.KataResult, float], None] | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        kata: Kata,
+        target: DatabaseTarget,
+        timeout: float,
+        launch: Callable,
+        on_verdict: Callable[[r.KataResult, float], None] | None = None,
+    ) -> None:
         self.catalog, self.kata, self.target, self.timeout = catalog, kata, target, timeout
         self.launch = launch
         self.on_verdict = on_verdict
@@ -110,13 +124,19 @@ class WatchSession:
 
     def next_kata(self) -> Kata | None:
         progress = Progress.load(self.catalog.root)
-        later = [k for k in self.catalog.katas if k.id != self.kata.id and progress.status(k) != r.KATA_PASSED]
+        later = [
+            k
+            for k in self.catalog.katas
+            if k.id != self.kata.id and progress.status(k) != r.KATA_PASSED
+        ]
         after = [k for k in later if (k.phase, k.number) > (self.kata.phase, self.kata.number)]
         return (after or later or [None])[0]
 
     def show(self) -> None:
         assert self.result is not None
-        ui.render_watch(self.result, self.kata, self.catalog.root, self.hints_shown, self.next_kata())
+        ui.render_watch(
+            self.result, self.kata, self.catalog.root, self.hints_shown, self.next_kata()
+        )
 
     def drain(self) -> tuple[float | None, list[str]]:
         """Everything queued since the last run: changes collapse into one; keys are kept."""
@@ -132,16 +152,22 @@ class WatchSession:
                 keys.append(value)
 
 
-def watch(catalog: Catalog, kata: Kata | None, target: DatabaseTarget, timeout: float, poll: bool) -> int:
-    from checker.launch import subprocess_launch
-    from checker.warm import WarmRunner
+def watch(
+    catalog: Catalog, kata: Kata | None, target: DatabaseTarget, timeout: float, poll: bool
+) -> int:
+    from checker.cli.runner.launch import subprocess_launch
+    from checker.cli.runner.warm import WarmRunner
 
     kata = kata or first_unsolved(catalog, Progress.load(catalog.root))
     if kata is None:
-        ui.out.print("Every kata passes: there is nothing to watch. `checker watch N.M` watches one anyway.")
+        ui.out.print(
+            "Every kata passes: there is nothing to watch. `checker watch N.M` watches one anyway."
+        )
         return 0
     runner = WarmRunner(1) if WarmRunner.available() else None
-    session = WatchSession(catalog, kata, target, timeout, runner.launch if runner else subprocess_launch)
+    session = WatchSession(
+        catalog, kata, target, timeout, runner.launch if runner else subprocess_launch
+    )
     stop = threading.Event()
     keys = _Keys(session.events)
     watcher = threading.Thread(

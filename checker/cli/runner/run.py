@@ -15,23 +15,40 @@ from pathlib import Path
 from typing import Any
 
 from checker import results as r
-from checker.catalog import Kata
-from checker.databases import DatabaseTarget
+from checker.cli.databases import DatabaseTarget
+from checker.cli.runner.launch import Launch, heartbeat_path, subprocess_launch
 from checker.errors import CheckerError
-from checker.launch import Launch, heartbeat_path, subprocess_launch
+from checker.workbook.catalog import Kata
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check; learner code that needs longer is almost always stuck
-_INI = Path(__file__).with_name("checks.ini")
+_INI = Path(__file__).resolve().parents[2] / "plugin" / "checks.ini"
 
 
 def _command(
-    root: Path, katas: Iterable[Kata], target: DatabaseTarget, report: Path,
-    kata_root: Path | None, overrides: Mapping[str, Path], timeout: float, first_failure: bool,
+    root: Path,
+    katas: Iterable[Kata],
+    target: DatabaseTarget,
+    report: Path,
+    kata_root: Path | None,
+    overrides: Mapping[str, Path],
+    timeout: float,
+    first_failure: bool,
 ) -> list[str]:
     command = [
-        "-c", str(_INI), "--rootdir", str(root),
-        "-p", "checker.plugin", "-p", "pytest_timeout", "--timeout", str(timeout),
-        "--checker-db", target.kind, "--checker-report", str(report),
+        "-c",
+        str(_INI),
+        "--rootdir",
+        str(root),
+        "-p",
+        "checker.plugin.hooks",
+        "-p",
+        "pytest_timeout",
+        "--timeout",
+        str(timeout),
+        "--checker-db",
+        target.kind,
+        "--checker-report",
+        str(report),
     ]
     if target.url:
         command += ["--checker-db-url", target.url]
@@ -51,7 +68,9 @@ def _read(report: Path) -> dict[str, Any] | None:
         return None
 
 
-def _run_child(launch: Launch, args: list[str], root: Path, report: Path, timeout: float) -> tuple[int | None, dict | None, str]:
+def _run_child(
+    launch: Launch, args: list[str], root: Path, report: Path, timeout: float
+) -> tuple[int | None, dict | None, str]:
     """Run the child; returns (exit code or None if it was killed, its last report, its output)."""
     code, output = launch(args, root, report, timeout)
     return code, _read(report), output
@@ -63,14 +82,22 @@ _TIMED_OUT = (
 )
 
 
-def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: str | None) -> r.KataResult:
+def _kata_result(
+    kata: Kata, shown_file: str, checks: list[dict], load_error: str | None
+) -> r.KataResult:
     parsed = tuple(
         r.CheckResult(
-            name=c["name"], description=c["description"], outcome=c["outcome"], kind=c["kind"],
-            message=c["message"], where=c["where"], duration=c["duration"],
+            name=c["name"],
+            description=c["description"],
+            outcome=c["outcome"],
+            kind=c["kind"],
+            message=c["message"],
+            where=c["where"],
+            duration=c["duration"],
             statements=tuple(r.StatementRecord(**s) for s in c["statements"]),
             statements_dropped=c["statements_dropped"],
-            reference_statements=c.get("reference_statements"), comparison=c.get("comparison"),
+            reference_statements=c.get("reference_statements"),
+            comparison=c.get("comparison"),
         )
         for c in checks
     )
@@ -80,15 +107,23 @@ def _kata_result(kata: Kata, shown_file: str, checks: list[dict], load_error: st
         problem = _TIMED_OUT.format(kata=kata.id)
         return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, parsed, problem)
     if not parsed:
-        return r.KataResult(kata.id, kata.title, shown_file, r.KATA_FAILED, (), "No checks ran for this kata.")
+        return r.KataResult(
+            kata.id, kata.title, shown_file, r.KATA_FAILED, (), "No checks ran for this kata."
+        )
     status = r.KATA_PASSED if all(c.ok for c in parsed) else r.KATA_FAILED
     return r.KataResult(kata.id, kata.title, shown_file, status, parsed)
 
 
 def run_checks(
-    root: Path, katas: Iterable[Kata], target: DatabaseTarget, *,
-    kata_root: Path | None = None, overrides: Mapping[str, Path] | None = None,
-    timeout: float = DEFAULT_TIMEOUT, launch: Launch = subprocess_launch, first_failure: bool = False,
+    root: Path,
+    katas: Iterable[Kata],
+    target: DatabaseTarget,
+    *,
+    kata_root: Path | None = None,
+    overrides: Mapping[str, Path] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    launch: Launch = subprocess_launch,
+    first_failure: bool = False,
 ) -> r.RunResult:
     """Grade `katas` (from katas/, or `kata_root`, or per-kata `overrides`) on `target`."""
     overrides = dict(overrides or {})
@@ -98,7 +133,10 @@ def run_checks(
     for kata in ordered:
         if not kata.runs_on(target.kind):
             graded[kata.id] = r.KataResult(
-                kata.id, kata.title, f"katas/{kata.rel_path}", r.KATA_NOT_RUN,
+                kata.id,
+                kata.title,
+                f"katas/{kata.rel_path}",
+                r.KATA_NOT_RUN,
                 problem="This kata needs Postgres: run it with --db postgres.",
             )
     with tempfile.TemporaryDirectory(prefix="checker-run-") as folder:
@@ -106,7 +144,9 @@ def run_checks(
         while pending:
             attempt += 1
             report = Path(folder) / f"report{attempt}.json"
-            command = _command(root, pending, target, report, kata_root, overrides, timeout, first_failure)
+            command = _command(
+                root, pending, target, report, kata_root, overrides, timeout, first_failure
+            )
             code, data, output = _run_child(launch, command, root, report, timeout)
             if data is None:
                 raise CheckerError(
@@ -120,7 +160,9 @@ def run_checks(
             interrupted = _kata_of_node(_read_heartbeat(report)) if code not in (0, 1) else None
             if code not in (0, 1) and interrupted is None:
                 if code is None:
-                    raise CheckerError("The grader's test run stopped responding before any check started.")
+                    raise CheckerError(
+                        "The grader's test run stopped responding before any check started."
+                    )
                 raise CheckerError(
                     f"The grader's test run failed (pytest exit code {code}):\n{output.strip()[-1500:]}"
                 )
@@ -134,15 +176,22 @@ def run_checks(
                 shown = info.get("file") or f"katas/{kata.rel_path}"
                 if kata.test_path in broken_files:
                     graded[kata.id] = r.KataResult(
-                        kata.id, kata.title, shown, r.KATA_BROKEN,
+                        kata.id,
+                        kata.title,
+                        shown,
+                        r.KATA_BROKEN,
                         problem=f"The checks in {kata.test_path} could not be collected (a bug in "
                         f"the workbook, not in your code):\n{broken_files[kata.test_path]}",
                     )
                 elif kata.id == interrupted:
-                    graded[kata.id] = _interrupted_result(kata, shown, by_kata.get(kata.id, []), code)
+                    graded[kata.id] = _interrupted_result(
+                        kata, shown, by_kata.get(kata.id, []), code
+                    )
                 elif interrupted is None or kata.id in by_kata:
                     # Files run in order: a kata with results before the interrupted one is complete.
-                    graded[kata.id] = _kata_result(kata, shown, by_kata.get(kata.id, []), info.get("load_error"))
+                    graded[kata.id] = _kata_result(
+                        kata, shown, by_kata.get(kata.id, []), info.get("load_error")
+                    )
                 else:
                     still_pending.append(kata)
             # Katas finished before a hang or crash are graded; the rest run again in a fresh child.
@@ -150,7 +199,9 @@ def run_checks(
     return r.RunResult(target.label, tuple(graded[k.id] for k in ordered))
 
 
-def _interrupted_result(kata: Kata, shown_file: str, checks: list[dict], code: int | None) -> r.KataResult:
+def _interrupted_result(
+    kata: Kata, shown_file: str, checks: list[dict], code: int | None
+) -> r.KataResult:
     graded = _kata_result(kata, shown_file, checks, None)
     if code is None:
         problem = _TIMED_OUT.format(kata=kata.id)

@@ -38,12 +38,25 @@ class _Parser(argparse.ArgumentParser):
 def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     group = parser.add_argument_group("database")
-    group.add_argument("--db", choices=("sqlite", "postgres"), default=default,
-                       help="where the checks run (default: sqlite, which needs no setup)")
-    group.add_argument("--db-url", default=default, metavar="URL",
-                       help="Postgres URL (default: $CHECKER_DATABASE_URL, else docker-compose.yml's)")
-    group.add_argument("--timeout", type=float, default=argparse.SUPPRESS if suppress else None,
-                       metavar="SECONDS", help="time limit for one check (default: 5)")
+    group.add_argument(
+        "--db",
+        choices=("sqlite", "postgres"),
+        default=default,
+        help="where the checks run (default: sqlite, which needs no setup)",
+    )
+    group.add_argument(
+        "--db-url",
+        default=default,
+        metavar="URL",
+        help="Postgres URL (default: $CHECKER_DATABASE_URL, else docker-compose.yml's)",
+    )
+    group.add_argument(
+        "--timeout",
+        type=float,
+        default=argparse.SUPPRESS if suppress else None,
+        metavar="SECONDS",
+        help="time limit for one check (default: 5)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -57,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, aliases: Sequence[str] = ()) -> argparse.ArgumentParser:
-        cmd = sub.add_parser(name, aliases=list(aliases), help=COMMANDS[name], description=COMMANDS[name])
+        cmd = sub.add_parser(
+            name, aliases=list(aliases), help=COMMANDS[name], description=COMMANDS[name]
+        )
         _database_options(cmd, suppress=True)
         return cmd
 
@@ -69,11 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     kata.add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     kata.add_argument("--json", action="store_true", help="print JSON")
     command("list").add_argument("--json", action="store_true", help="print JSON")
-    command("next").add_argument("--edit", action="store_true", help="also open the kata in $EDITOR")
+    command("next").add_argument(
+        "--edit", action="store_true", help="also open the kata in $EDITOR"
+    )
     watch = command("watch")
-    watch.add_argument("kata_id", metavar="N.M", nargs="?", help="the kata (default: the first unsolved)")
-    watch.add_argument("--poll", action="store_true",
-                       help="poll for changes (for WSL on a Windows folder, network mounts, containers)")
+    watch.add_argument(
+        "kata_id", metavar="N.M", nargs="?", help="the kata (default: the first unsolved)"
+    )
+    watch.add_argument(
+        "--poll",
+        action="store_true",
+        help="poll for changes (for WSL on a Windows folder, network mounts, containers)",
+    )
     reset = command("reset")
     which = reset.add_mutually_exclusive_group(required=True)
     which.add_argument("kata_id", metavar="N.M", nargs="?", help="the kata to reset")
@@ -82,31 +104,40 @@ def build_parser() -> argparse.ArgumentParser:
     reset.add_argument("--yes", action="store_true", help="do not ask")
     command("backups").add_argument("--json", action="store_true", help="print JSON")
     restore = command("restore")
-    restore.add_argument("which", metavar="N.M|ID", help="a kata id (its newest backup) or a backup id")
+    restore.add_argument(
+        "which", metavar="N.M|ID", help="a kata id (its newest backup) or a backup id"
+    )
     restore.add_argument("--yes", action="store_true", help="do not ask")
     solution = command("solution")
     solution.add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
-    solution.add_argument("--force", action="store_true", help="show it even though the kata does not pass yet")
+    solution.add_argument(
+        "--force", action="store_true", help="show it even though the kata does not pass yet"
+    )
     command("hint").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     command("show").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     verify = command("verify")
     verify.add_argument("--phase", metavar="N", help="only this phase")
-    verify.add_argument("--static", action="store_true",
-                        help="catalog and stub-sync checks only; runs no checks (seconds)")
+    verify.add_argument(
+        "--static",
+        action="store_true",
+        help="catalog and stub-sync checks only; runs no checks (seconds)",
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
     stubs = command("stubs")
     stubs.add_argument("--phase", metavar="N", help="only this phase")
-    stubs.add_argument("--check", action="store_true", help="only report stubs that are out of sync")
+    stubs.add_argument(
+        "--check", action="store_true", help="only report stubs that are out of sync"
+    )
     return parser
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from checker.catalog import load_catalog
-    from checker.commands import files, grade, info, maintain
-    from checker.commands.lookup import find_kata, find_phase
-    from checker.databases import resolve_target
-    from checker.paths import find_root
-    from checker.runner import DEFAULT_TIMEOUT
+    from checker.cli.commands import files, grade, info, maintain
+    from checker.cli.commands.lookup import find_kata, find_phase
+    from checker.cli.databases import resolve_target
+    from checker.cli.runner.run import DEFAULT_TIMEOUT
+    from checker.workbook.catalog import load_catalog
+    from checker.workbook.paths import find_root
 
     catalog = load_catalog(find_root())
     command = args.command or "status"
@@ -125,7 +156,9 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "hint":
         return info.hint(catalog, find_kata(catalog, args.kata_id))
     if command in ("kata", "check"):
-        return grade.show_kata(catalog, find_kata(catalog, args.kata_id), target(), timeout, as_json)
+        return grade.show_kata(
+            catalog, find_kata(catalog, args.kata_id), target(), timeout, as_json
+        )
     if command == "phase":
         phase = find_phase(catalog, args.number)
         title = f"Phase {phase.number} — {phase.title}"
@@ -133,7 +166,7 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "next":
         return grade.next_kata(catalog, target(), timeout, edit=args.edit)
     if command == "watch":
-        from checker.commands.watch import watch
+        from checker.cli.commands.watch import watch
 
         kata = find_kata(catalog, args.kata_id) if args.kata_id else None
         return watch(catalog, kata, target(), timeout, args.poll)
@@ -151,7 +184,11 @@ def _dispatch(args: argparse.Namespace) -> int:
         return files.restore_backup(catalog, args.which, args.yes)
     if command == "solution":
         return files.solution(catalog, find_kata(catalog, args.kata_id), args.force)
-    phases = [find_phase(catalog, args.phase)] if args.phase else [p for p in catalog.phases if p.available]
+    phases = (
+        [find_phase(catalog, args.phase)]
+        if args.phase
+        else [p for p in catalog.phases if p.available]
+    )
     if command == "verify":
         return maintain.run_verify(catalog, phases, target(), args.static, as_json)
     if command == "stubs":
@@ -164,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return _dispatch(args)
     except CheckerError as exc:
-        from checker import ui
+        from checker.cli import render as ui
 
         ui.error(str(exc))
         return 2

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
-from checker.paths import state_dir
+from checker.workbook.paths import state_dir
 
 
 @dataclass(frozen=True)
@@ -18,7 +18,7 @@ class Backup:
 
     @property
     def taken(self) -> str:
-        moment = datetime.strptime(self.stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(self.stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
         return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
@@ -28,7 +28,7 @@ def _folder(root: Path) -> Path:
 
 def backup(root: Path, path: Path) -> Path:
     """Copy `path` (inside the workbook) under .checker/backups/<time>/, keeping its relative path."""
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     target = _folder(root) / stamp / path.resolve().relative_to(root)
     target.parent.mkdir(parents=True, exist_ok=True)
     if path.is_dir():

@@ -10,7 +10,20 @@ from pathlib import Path
 
 from checker.errors import CheckerError
 
-_LINE_PLUS = {"vi", "vim", "nvim", "nano", "emacs", "emacsclient", "micro", "kak", "hx", "helix", "joe", "ne"}
+_LINE_PLUS = {
+    "vi",
+    "vim",
+    "nvim",
+    "nano",
+    "emacs",
+    "emacsclient",
+    "micro",
+    "kak",
+    "hx",
+    "helix",
+    "joe",
+    "ne",
+}
 _GOTO = {"code", "codium", "code-insiders", "cursor", "windsurf"}
 _COLON = {"subl", "sublime_text", "zed", "gedit"}
 
@@ -54,5 +67,7 @@ def open_in_editor(path: Path) -> str:
     try:
         subprocess.run(command, check=False)
     except OSError as exc:
-        raise CheckerError(f"Could not start the editor `{command[0]}` ({exc.strerror}). Check EDITOR.") from None
+        raise CheckerError(
+            f"Could not start the editor `{command[0]}` ({exc.strerror}). Check EDITOR."
+        ) from None
     return shlex.join(command)
