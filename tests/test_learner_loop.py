@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli.databases import DatabaseTarget
-from checker.cli.editor import editor_command, first_todo_line
+from checker.cli.editor import editor_command
 from checker.cli.runner.run import run_checks
 from checker.cli.runner.warm import WarmRunner
 from checker.workbook.catalog import load_catalog
@@ -31,7 +31,7 @@ def test_reset_backs_up_then_restores_the_stub(workbook, cli):
     assert result.code == 0 and "backed up" in result.out, result
     assert "NotImplementedError" in (workbook / KATA).read_text()
     listed = json.loads(cli("backups", "--json").out)["backups"]
-    assert [b["file"] for b in listed] == [KATA]
+    assert [b["files"] for b in listed] == [[KATA]]
     restored = cli("restore", "1.1", "--yes")
     assert restored.code == 0, restored
     assert (workbook / KATA).read_text() == mine
@@ -69,8 +69,10 @@ def test_solution_is_shown_only_after_passing(workbook, cli):
 
 
 def test_editor_commands_put_the_cursor_on_the_first_todo(workbook):
-    path = workbook / KATA
-    line = first_todo_line(path)
+    from checker.workbook.kinds import files_of
+
+    path, line = files_of(load_catalog(workbook).kata("1.1")).first_todo(workbook / "katas")
+    assert path == workbook / KATA
     assert "TODO" in path.read_text().splitlines()[line - 1]
     assert editor_command(path, 7, {"EDITOR": "vim"}) == ["vim", "+7", str(path)]
     assert editor_command(path, 7, {"EDITOR": "code --wait"}) == [

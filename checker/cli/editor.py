@@ -28,17 +28,6 @@ _GOTO = {"code", "codium", "code-insiders", "cursor", "windsurf"}
 _COLON = {"subl", "sublime_text", "zed", "gedit"}
 
 
-def first_todo_line(path: Path) -> int:
-    """The first `# TODO` line (or line 1): where the stub asks for work."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if "# TODO" in line or "NotImplementedError" in line:
-                return number
-    except OSError:
-        pass
-    return 1
-
-
 def editor_command(path: Path, line: int, environ: dict[str, str] | None = None) -> list[str]:
     environ = dict(os.environ if environ is None else environ)
     configured = environ.get("VISUAL") or environ.get("EDITOR")
@@ -61,9 +50,9 @@ def editor_command(path: Path, line: int, environ: dict[str, str] | None = None)
     return [*words, str(path)]
 
 
-def open_in_editor(path: Path) -> str:
-    """Open `path` at its first TODO; returns the command, for the learner to see."""
-    command = editor_command(path, first_todo_line(path))
+def open_in_editor(path: Path, line: int) -> str:
+    """Open `path` at `line` (a kata's first TODO); returns the command, for the learner to see."""
+    command = editor_command(path, line)
     try:
         subprocess.run(command, check=False)
     except OSError as exc:

@@ -132,68 +132,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
-    from checker.cli.commands import files, grade, info, maintain
-    from checker.cli.commands.lookup import find_kata, find_phase
-    from checker.cli.databases import resolve_target
-    from checker.cli.runner.run import DEFAULT_TIMEOUT
+    from checker.cli.dispatch import dispatch
     from checker.workbook.catalog import load_catalog
     from checker.workbook.paths import find_root
 
-    catalog = load_catalog(find_root())
-    command = args.command or "status"
-    as_json = getattr(args, "json", False)
-    timeout = args.timeout or DEFAULT_TIMEOUT
-
-    def target():  # resolved lazily: commands that run nothing need no database
-        return resolve_target(args.db, args.db_url)
-
-    if command == "status":
-        return info.status(catalog, as_json)
-    if command == "list":
-        return info.list_katas(catalog, as_json)
-    if command == "show":
-        return info.show(catalog, find_kata(catalog, args.kata_id))
-    if command == "hint":
-        return info.hint(catalog, find_kata(catalog, args.kata_id))
-    if command in ("kata", "check"):
-        return grade.show_kata(
-            catalog, find_kata(catalog, args.kata_id), target(), timeout, as_json
-        )
-    if command == "phase":
-        phase = find_phase(catalog, args.number)
-        title = f"Phase {phase.number} — {phase.title}"
-        return grade.show_phase(catalog, list(phase.katas), target(), timeout, title, as_json)
-    if command == "next":
-        return grade.next_kata(catalog, target(), timeout, edit=args.edit)
-    if command == "watch":
-        from checker.cli.commands.watch import watch
-
-        kata = find_kata(catalog, args.kata_id) if args.kata_id else None
-        return watch(catalog, kata, target(), timeout, args.poll)
-    if command == "reset":
-        if args.all:
-            katas = list(catalog.katas)
-        elif args.phase:
-            katas = list(find_phase(catalog, args.phase).katas)
-        else:
-            katas = [find_kata(catalog, args.kata_id)]
-        return files.reset(catalog, katas, args.yes)
-    if command == "backups":
-        return files.show_backups(catalog, as_json)
-    if command == "restore":
-        return files.restore_backup(catalog, args.which, args.yes)
-    if command == "solution":
-        return files.solution(catalog, find_kata(catalog, args.kata_id), args.force)
-    phases = (
-        [find_phase(catalog, args.phase)]
-        if args.phase
-        else [p for p in catalog.phases if p.available]
-    )
-    if command == "verify":
-        return maintain.run_verify(catalog, phases, target(), args.static, as_json)
-    if command == "stubs":
-        return maintain.stubs(catalog, phases, args.check)
-    raise CheckerError(f"Unknown command {command!r}.")
+    return dispatch(load_catalog(find_root()), args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,33 +1,37 @@
-"""Every SQL statement the code under test sends, recorded through engine events.
+"""Every statement a check causes, recorded through engine events, with where it came from.
 
-The listener is attached to the Engine class, so it sees engines the learner creates too. Only
-statements sent while a check's body runs are kept (fixtures' set-up is not the learner's doing).
+The listeners are attached to the Engine class, so they see engines the learner creates too (and
+the sync engine inside every AsyncEngine). Each statement is tagged with its origin: the
+learner's code (a frame of the kata's files is on the stack), a fixture (set-up or tear-down), or
+the check itself. BEGIN, COMMIT, ROLLBACK and SAVEPOINTs are recorded too, as `transaction`
+statements; the `queries` fixture counts only the SQL sent while the check's body runs, as before.
 """
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
-from checker.results import group_repeats
+from checker.results import (
+    ORIGIN_CHECK,
+    ORIGIN_FIXTURE,
+    ORIGIN_LEARNER,
+    SQL,
+    TRANSACTION,
+    Statement,
+    group_repeats,
+)
 
 KEEP_AT_MOST = 500  # a runaway loop must not fill memory or the report
 _SPACES = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Statement:
-    sql: str
-    params: str
-    many: bool
-
-    def to_json(self) -> dict[str, Any]:
-        return {"sql": self.sql, "params": self.params, "many": self.many}
 
 
 def _short(value: Any, limit: int = 200) -> str:
@@ -36,28 +40,97 @@ def _short(value: Any, limit: int = 200) -> str:
 
 
 class Capture:
-    """Statements of the current check; `active` only while its body runs."""
+    """Statements of the current check. `phase` is pytest's (setup, call, teardown) while a check
+    runs and None between checks; `learner_paths` are the real paths of the code being graded."""
 
     def __init__(self) -> None:
-        self.active = False
+        self.phase: str | None = None
+        self.learner_paths: tuple[str, ...] = ()
         self.statements: list[Statement] = []
+        self.phases: list[str] = []  # the phase each statement was sent in
         self.dropped = 0
+        self._is_learner: dict[str, bool] = {}
 
-    def reset(self) -> None:
-        self.statements, self.dropped, self.active = [], 0, False
+    def start(self, learner_paths: tuple[str, ...]) -> None:
+        """A new check (or the reference's re-run of one) begins."""
+        self.statements, self.phases, self.dropped = [], [], 0
+        if learner_paths != self.learner_paths:
+            self.learner_paths, self._is_learner = learner_paths, {}
 
-    def record(self, statement: str, parameters: Any, executemany: bool) -> None:
-        if not self.active:
+    def _learner_file(self, filename: str) -> bool:
+        known = self._is_learner.get(filename)
+        if known is None:
+            real = os.path.realpath(filename)
+            known = any(real == p or real.startswith(p + os.sep) for p in self.learner_paths)
+            self._is_learner[filename] = known
+        return known
+
+    def _origin(self) -> str:
+        frame = sys._getframe(3)
+        while frame is not None:
+            if self._learner_file(frame.f_code.co_filename):
+                return ORIGIN_LEARNER
+            frame = frame.f_back  # type: ignore[assignment]
+        return ORIGIN_CHECK if self.phase == "call" else ORIGIN_FIXTURE
+
+    def record(self, sql: str, parameters: Any, many: bool, kind: str = SQL) -> None:
+        if self.phase is None:
             return
         if len(self.statements) >= KEEP_AT_MOST:
             self.dropped += 1
             return
-        sql = _SPACES.sub(" ", statement).strip()
-        self.statements.append(Statement(sql, _short(parameters), executemany))
+        text = _SPACES.sub(" ", sql).strip()
+        params = "" if parameters is None else _short(parameters)
+        self.statements.append(Statement(text, params, many, self._origin(), kind))
+        self.phases.append(self.phase)
 
-    @property
-    def count(self) -> int:
-        return len(self.statements) + self.dropped
+    def sent_in_call(self) -> list[Statement]:
+        """The SQL (not transaction control) sent while the check's body ran."""
+        return [
+            s
+            for s, phase in zip(self.statements, self.phases, strict=True)
+            if phase == "call" and s.type == SQL
+        ]
+
+
+_CAPTURES: list[Capture] = []  # the listeners are attached to the Engine class once per process
+
+
+def _statement(conn: Any, cursor: Any, sql: str, params: Any, context: Any, many: bool) -> None:
+    for capture in _CAPTURES:
+        capture.record(sql, params, many)
+
+
+def _transaction(words: str) -> Callable[..., None]:
+    def listener(conn: Any, name: Any = None, *rest: Any) -> None:
+        sql = f"{words} {name}" if name is not None and "SAVEPOINT" in words else words
+        for capture in _CAPTURES:
+            capture.record(sql, None, False, TRANSACTION)
+
+    return listener
+
+
+_LISTENERS: dict[str, Callable[..., None]] = {
+    "before_cursor_execute": _statement,
+    "begin": _transaction("BEGIN"),
+    "commit": _transaction("COMMIT"),
+    "rollback": _transaction("ROLLBACK"),
+    "savepoint": _transaction("SAVEPOINT"),
+    "rollback_savepoint": _transaction("ROLLBACK TO SAVEPOINT"),
+    "release_savepoint": _transaction("RELEASE SAVEPOINT"),
+}
+
+
+def attach(capture: Capture) -> None:
+    for name, listener in _LISTENERS.items():
+        if not event.contains(Engine, name, listener):
+            event.listen(Engine, name, listener)
+    _CAPTURES.append(capture)
+
+
+def detach(capture: Capture) -> None:
+    if capture in _CAPTURES:
+        _CAPTURES.remove(capture)
 
 
 def fold(statements: list[Statement], show_at_most: int = 12) -> str:
@@ -98,14 +171,17 @@ def repetition_hint(statements: list[Statement]) -> str:
 
 
 class QueryLog:
-    """The `queries` fixture: what the check's code sent so far, and query budgets."""
+    """The `queries` fixture: the SQL the check's body sent so far, and query budgets."""
 
     def __init__(self, capture: Capture) -> None:
         self._capture = capture
 
+    def _sent(self) -> list[Statement]:
+        return self._capture.sent_in_call()
+
     @property
     def statements(self) -> list[str]:
-        return [s.sql for s in self._capture.statements]
+        return [s.sql for s in self._sent()]
 
     def matching(self, pattern: str) -> list[str]:
         """Statements matching a regular expression, case-insensitively."""
@@ -115,18 +191,18 @@ class QueryLog:
     @contextmanager
     def during(self) -> Iterator[list[str]]:
         """Yields a list that, after the block, holds the statements the block sent."""
-        start = len(self._capture.statements)
+        start = len(self._sent())
         sent: list[str] = []
         yield sent
-        sent.extend(s.sql for s in self._capture.statements[start:])
+        sent.extend(s.sql for s in self._sent()[start:])
 
     @contextmanager
     def budget(self, limit: int, action: str) -> Iterator[None]:
         """Fail when the block sends more than `limit` statements."""
-        start = len(self._capture.statements)
+        start = len(self._sent())
         dropped_before = self._capture.dropped
         yield
-        sent = self._capture.statements[start:]
+        sent = self._sent()[start:]
         total = len(sent) + self._capture.dropped - dropped_before
         if total > limit:
             hint = repetition_hint(sent)

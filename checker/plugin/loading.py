@@ -12,6 +12,7 @@ import importlib.util
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -85,13 +86,16 @@ def load_module(path: Path, name: str, root: Path) -> ModuleType:
 
 class KataModule:
     """The learner's module, as the checks see it: a missing name fails with a sentence, not an
-    AttributeError deep inside a check."""
+    AttributeError deep inside a check. `on_use` is told whenever a check takes a name from it:
+    from then on, an exception is the learner's code's, not the check's."""
 
-    def __init__(self, module: ModuleType, shown_as: str) -> None:
+    def __init__(self, module: ModuleType, shown_as: str, on_use: Callable[[], None]) -> None:
         self._module = module
         self._shown_as = shown_as
+        self._on_use = on_use
 
     def __getattr__(self, name: str) -> Any:
+        self._on_use()
         try:
             return getattr(self._module, name)
         except AttributeError:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.errors import CatalogError
+from checker.workbook.kinds import kinds
 
 CURRICULUM_FILE = "phases/curriculum.toml"
 DATABASES = ("any", "postgres")
@@ -27,6 +28,7 @@ class Mutant:
     name: str
     find: str
     replace: str
+    file: str | None = None  # which of a package kata's files it edits (relative to the package)
 
 
 @dataclass(frozen=True)
@@ -42,20 +44,13 @@ class Kata:
     talking_points: tuple[str, ...]
     mutants: tuple[Mutant, ...]
     phase_dir: str
+    kind: str = "module"
+    files: tuple[str, ...] = ()  # a package's files, relative to its folder (see kinds/)
+    timeout: float | None = None  # seconds per check, for a kata slower than the default
 
     @property
     def stem(self) -> str:
         return f"k{self.number:02d}_{self.slug}"
-
-    @property
-    def rel_path(self) -> str:
-        """The kata's file, relative to `katas/` or `solutions/`."""
-        return f"{self.phase_dir}/{self.stem}.py"
-
-    @property
-    def test_path(self) -> str:
-        """Its checks, relative to the workbook root."""
-        return f"phases/{self.phase_dir}/test_{self.stem}.py"
 
     def runs_on(self, db: str) -> bool:
         return self.db == "any" or self.db == db
@@ -99,6 +94,10 @@ class Catalog:
     def phase(self, number: int) -> Phase | None:
         return next((p for p in self.phases if p.number == number), None)
 
+    def lesson_of(self, kata: Kata) -> str:
+        """The lesson of the kata's phase, relative to the workbook."""
+        return f"phases/{kata.phase_dir}/README.md"
+
 
 def _read_toml(path: Path, rel: str) -> dict[str, Any]:
     try:
@@ -132,7 +131,33 @@ def _load_mutant(raw: Any, rel: str, where: str) -> Mutant:
         name=_get(raw, "name", str, rel, where + "."),
         find=_get(raw, "find", str, rel, where + "."),
         replace=_get(raw, "replace", str, rel, where + "."),
+        file=_get(raw, "file", str, rel, where + ".") if "file" in raw else None,
     )
+
+
+def _load_kind(raw: dict[str, Any], rel: str, where: str) -> tuple[str, tuple[str, ...]]:
+    """The kata's kind and, for a kind that lists them, its files."""
+    name = raw.get("kind", "module")
+    known = kinds()
+    if name not in known:
+        raise CatalogError(rel, f"{where}kind", f"should be one of {sorted(known)}, not {name!r}")
+    if not known[name].lists_files:
+        if "files" in raw:
+            raise CatalogError(rel, f"{where}files", f"is not used by a {name} kata (one file)")
+        return name, ()
+    files = _strings(raw, "files", rel, where)
+    if problem := known[name].check_listed_files(files):
+        raise CatalogError(rel, f"{where}files", problem)
+    return name, files
+
+
+def _load_timeout(raw: dict[str, Any], rel: str, where: str) -> float | None:
+    if "timeout" not in raw:
+        return None
+    value = raw["timeout"]
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise CatalogError(rel, f"{where}timeout", f"should be a number of seconds, not {value!r}")
+    return float(value)
 
 
 def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Kata:
@@ -156,6 +181,10 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         raise CatalogError(
             rel, f"{where}mutants", "should be an array of tables ([[kata.mutants]])"
         )
+    kind, files = _load_kind(raw, rel, where)
+    loaded = tuple(_load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants))
+    if len(files) > 1 and any(m.file is None for m in loaded):
+        raise CatalogError(rel, f"{where}mutants", "each needs `file`: this kata has several")
     return Kata(
         id=kata_id,
         phase=phase,
@@ -166,8 +195,11 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         db=db,
         hints=_strings(raw, "hints", rel, where),
         talking_points=_strings(raw, "talking_points", rel, where),
-        mutants=tuple(_load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants)),
+        mutants=loaded,
         phase_dir=phase_dir,
+        kind=kind,
+        files=files,
+        timeout=_load_timeout(raw, rel, where),
     )
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from checker import results as r
 from checker.cli import render as ui
-from checker.cli.state.backups import Backup, backup, list_backups, restore
+from checker.cli.state.backups import Backup, list_backups, restore
+from checker.cli.state.learner_files import stale_stubs, write_stubs
 from checker.cli.state.progress import Progress
 from checker.errors import CheckerError
+from checker.results import KATA_PASSED
 from checker.workbook.catalog import Catalog, Kata
-from checker.workbook.markers import make_stub
+from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, files_of
 
 
 def _confirm(question: str, assume_yes: bool) -> bool:
@@ -26,49 +27,28 @@ def _confirm(question: str, assume_yes: bool) -> bool:
 
 def reset(catalog: Catalog, katas: list[Kata], assume_yes: bool) -> int:
     """Regenerate the stubs of `katas`, backing up each learner file that would change."""
-    changed = []
-    for kata in katas:
-        path = catalog.root / "katas" / kata.rel_path
-        stub = make_stub((catalog.root / "solutions" / kata.rel_path).read_text(encoding="utf-8"))
-        if not path.exists() or path.read_text(encoding="utf-8") != stub:
-            changed.append((kata, path, stub))
-    if not changed:
-        ui.out.print(
-            "Nothing to reset: "
-            + ("that kata is" if len(katas) == 1 else "those katas are")
-            + " already the original stub."
-        )
+    changes = stale_stubs(catalog.root, katas)
+    if not changes:
+        ui.render_nothing_to_reset(len(katas))
         return 0
-    names = ", ".join(kata.id for kata, _, _ in changed)
-    if not _confirm(
-        f"Reset kata {names} to the original stub (your version is backed up first)?", assume_yes
-    ):
-        ui.out.print("Nothing was changed.")
+    names = ", ".join(change.kata.id for change in changes)
+    question = f"Reset kata {names} to the original stub (your version is backed up first)?"
+    if not _confirm(question, assume_yes):
+        ui.render_unchanged()
         return 0
     progress = Progress.load(catalog.root)
-    for kata, path, stub in changed:
-        if path.exists():
-            saved = backup(catalog.root, path)
-            ui.out.print(
-                f"backed up {path.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}"
-            )
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(stub, encoding="utf-8")
-        progress.katas.pop(kata.id, None)
-        ui.out.print(f"reset {path.relative_to(catalog.root)}")
+    written = [write_stubs(catalog.root, change) for change in changes]
+    for change in changes:
+        progress.katas.pop(change.kata.id, None)
     progress.save()
-    ui.out.print(
-        "`checker backups` lists your backups; `checker restore N.M` puts the latest back."
-    )
+    ui.render_written(written, verb="reset")
     return 0
 
 
 def show_backups(catalog: Catalog, as_json: bool) -> int:
     found = list_backups(catalog.root)
     if as_json:
-        ui.print_json(
-            {"backups": [{"id": b.stamp, "file": b.original, "taken": b.taken} for b in found]}
-        )
+        ui.print_json(ui.backups_json(found))
     else:
         ui.render_backups(found)
     return 0
@@ -78,7 +58,8 @@ def _choose(catalog: Catalog, which: str) -> Backup:
     found = list_backups(catalog.root)
     kata = catalog.kata(which)
     if kata is not None:
-        matches = [b for b in found if b.original == f"katas/{kata.rel_path}"]
+        mine = {f"{LEARNER_TREE}/{name}" for name in files_of(kata).relative}
+        matches = [b for b in found if mine & set(b.files)]
     else:
         matches = [b for b in found if b.stamp.startswith(which)]
     if not matches:
@@ -88,36 +69,35 @@ def _choose(catalog: Catalog, which: str) -> Backup:
             + ("" if found else "; there are no backups yet")
             + "."
         )
-    if kata is None and len({b.original for b in matches}) > 1:
-        files = ", ".join(sorted({b.original for b in matches}))
-        raise CheckerError(
-            f"{which!r} matches backups of several files ({files}); give more of the id."
-        )
+    if kata is None and len(matches) > 1:
+        ids = ", ".join(b.stamp for b in matches)
+        raise CheckerError(f"{which!r} matches several backups ({ids}); give more of the id.")
     return matches[0]
 
 
 def restore_backup(catalog: Catalog, which: str, assume_yes: bool) -> int:
     chosen = _choose(catalog, which)
-    if not _confirm(f"Put back {chosen.original} as it was at {chosen.taken}?", assume_yes):
-        ui.out.print("Nothing was changed.")
+    listed = ", ".join(chosen.files)
+    if not _confirm(f"Put back {listed} as it was at {chosen.taken}?", assume_yes):
+        ui.render_unchanged()
         return 0
     saved = restore(catalog.root, chosen)
-    if saved:
-        ui.out.print(
-            f"backed up the current {chosen.original} to {saved.relative_to(catalog.root)}"
-        )
-    ui.out.print(f"restored {chosen.original} from the backup of {chosen.taken}")
+    ui.render_restored(chosen, saved)
     return 0
 
 
 def solution(catalog: Catalog, kata: Kata, force: bool) -> int:
-    status = Progress.load(catalog.root).status(kata)
-    if status != r.KATA_PASSED and not force:
+    progress = Progress.load(catalog.root)
+    if progress.status(kata) != KATA_PASSED and not force:
         raise CheckerError(
-            f"Kata {kata.id} does not pass yet (last status: {status}), so its solution stays "
-            f"hidden: working it out is where the learning happens. Try `checker hint {kata.id}`, "
-            f"or run `checker kata {kata.id}` if you have solved it since. `--force` shows it anyway."
+            f"Kata {kata.id} does not pass yet (last status: {progress.headline(kata)}), so its "
+            "solution stays hidden: working it out is where the learning happens. Try "
+            f"`checker hint {kata.id}`, or run `checker kata {kata.id}` if you have solved it "
+            "since. `--force` shows it anyway."
         )
-    source = (catalog.root / "solutions" / kata.rel_path).read_text(encoding="utf-8")
-    ui.render_solution(kata, f"solutions/{kata.rel_path}", source)
+    sources = {
+        f"{SOLUTION_TREE}/{name}": text
+        for name, text in files_of(kata).read(catalog.root / SOLUTION_TREE).items()
+    }
+    ui.render_solution(kata, sources)
     return 0

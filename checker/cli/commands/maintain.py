@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from checker.cli import render as ui
 from checker.cli.databases import DatabaseTarget
-from checker.cli.state.backups import backup
+from checker.cli.state.learner_files import stale_stubs, write_stubs
 from checker.cli.verify import verify
 from checker.workbook.catalog import Catalog, Phase
-from checker.workbook.markers import make_stub
 
 
 def run_verify(
@@ -23,33 +22,9 @@ def run_verify(
 
 def stubs(catalog: Catalog, phases: list[Phase], check_only: bool) -> int:
     """Regenerate katas/ from solutions/, backing up any file that would change."""
-    stale = []
-    for kata in (k for p in phases for k in p.katas):
-        solution = catalog.root / "solutions" / kata.rel_path
-        target = catalog.root / "katas" / kata.rel_path
-        stub = make_stub(solution.read_text(encoding="utf-8"))
-        if target.exists() and target.read_text(encoding="utf-8") == stub:
-            continue
-        stale.append(target)
-        if check_only:
-            continue
-        if target.exists():
-            saved = backup(catalog.root, target)
-            ui.out.print(
-                f"backed up {target.relative_to(catalog.root)} to {saved.relative_to(catalog.root)}"
-            )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(stub, encoding="utf-8")
-        ui.out.print(f"wrote {target.relative_to(catalog.root)}")
+    changes = stale_stubs(catalog.root, [k for p in phases for k in p.katas])
     if check_only:
-        for path in stale:
-            ui.out.print(f"out of sync: {path.relative_to(catalog.root)}")
-        ui.out.print(
-            f"{len(stale)} stub(s) out of sync."
-            if stale
-            else "All stubs are in sync with their solutions."
-        )
-        return 1 if stale else 0
-    if not stale:
-        ui.out.print("All stubs are in sync with their solutions; nothing written.")
+        ui.render_stale_stubs(changes)
+        return 1 if changes else 0
+    ui.render_written([write_stubs(catalog.root, change) for change in changes], verb="wrote")
     return 0

@@ -16,17 +16,21 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from checker import results as r
 from checker.cli import render as ui
-from checker.cli.commands.grade import first_unsolved, grade
+from checker.cli.commands.grade import grade
 from checker.cli.databases import DatabaseTarget
 from checker.cli.editor import open_in_editor
+from checker.cli.runner.launch import Launch
 from checker.cli.state.progress import Progress
 from checker.errors import CheckerError
+from checker.results import KATA_PASSED, KataResult
 from checker.workbook.catalog import Catalog, Kata
+from checker.workbook.kinds import LEARNER_TREE, files_of
 
 CHANGE, KEY = "change", "key"
+QUIT, RERUN = "quit", "rerun"
 
 
 class _Keys:
@@ -85,7 +89,7 @@ def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event, poll:
 
     for changes in watchfiles.watch(
         folder,
-        watch_filter=watchfiles.PythonFilter(),
+        watch_filter=watchfiles.DefaultFilter(),
         stop_event=stop,
         force_polling=poll or None,
         poll_delay_ms=100,
@@ -98,23 +102,25 @@ def _watch_files(folder: Path, events: queue.Queue, stop: threading.Event, poll:
 
 
 class WatchSession:
+    """The kata being watched, its last result, and what each event does to them."""
+
     def __init__(
         self,
         catalog: Catalog,
         kata: Kata,
         target: DatabaseTarget,
-        timeout: float,
-        launch: Callable,
-        on_verdict: Callable[[r.KataResult, float], None] | None = None,
+        timeout: float | None,
+        launch: Launch,
+        on_verdict: Callable[[KataResult, float], None] | None = None,
     ) -> None:
         self.catalog, self.kata, self.target, self.timeout = catalog, kata, target, timeout
         self.launch = launch
         self.on_verdict = on_verdict
-        self.events: queue.Queue = queue.Queue()
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self.hints_shown = Progress.load(catalog.root).hints.get(kata.id, 0)
-        self.result: r.KataResult | None = None
+        self.result: KataResult | None = None
 
-    def run(self, saved_at: float | None = None) -> r.KataResult:
+    def run(self, saved_at: float | None = None) -> KataResult:
         started = saved_at or time.perf_counter()
         run = grade(self.catalog, [self.kata], self.target, self.timeout, launch=self.launch)
         self.result = run.katas[0]
@@ -127,7 +133,7 @@ class WatchSession:
         later = [
             k
             for k in self.catalog.katas
-            if k.id != self.kata.id and progress.status(k) != r.KATA_PASSED
+            if k.id != self.kata.id and progress.status(k) != KATA_PASSED
         ]
         after = [k for k in later if (k.phase, k.number) > (self.kata.phase, self.kata.number)]
         return (after or later or [None])[0]
@@ -138,31 +144,84 @@ class WatchSession:
             self.result, self.kata, self.catalog.root, self.hints_shown, self.next_kata()
         )
 
+    def concerns(self, paths: list[str]) -> bool:
+        """Whether a save touched one of the watched kata's files."""
+        files = files_of(self.kata)
+        tree = self.catalog.root / LEARNER_TREE
+        return any(files.owns(Path(path), tree) for path in paths)
+
     def drain(self) -> tuple[float | None, list[str]]:
-        """Everything queued since the last run: changes collapse into one; keys are kept."""
+        """Everything queued since the last run: saves of the kata's files collapse into one
+        (the time of the first); keys are kept in order."""
         first_change, keys = None, []
         while True:
             try:
                 kind, value = self.events.get_nowait()
             except queue.Empty:
                 return first_change, keys
-            if kind == CHANGE:
-                first_change = value[0] if first_change is None else min(first_change, value[0])
-            else:
+            if kind == KEY:
                 keys.append(value)
+            elif self.concerns(value[1]):
+                first_change = value[0] if first_change is None else min(first_change, value[0])
+
+    def press(self, key: str, keys: _Keys) -> str | None:
+        """Act on one key: returns QUIT, RERUN, or None (the screen is redrawn either way)."""
+        if key in ("q", "\x1b"):
+            return QUIT
+        if key == "h":
+            self.hints_shown = Progress.load(self.catalog.root).reveal_hint(self.kata)
+        elif key == "n" and self.result and self.result.status == KATA_PASSED:
+            following = self.next_kata()
+            if following:
+                self.kata = following
+                self.hints_shown = Progress.load(self.catalog.root).hints.get(following.id, 0)
+                return RERUN
+        elif key == "e":
+            self.edit(keys)
+        elif key == "r":
+            return RERUN
+        return None
+
+    def edit(self, keys: _Keys) -> None:
+        keys.pause()
+        try:
+            open_in_editor(*files_of(self.kata).first_todo(self.catalog.root / LEARNER_TREE))
+        except CheckerError as exc:
+            ui.error(str(exc))
+            time.sleep(2)
+        finally:
+            keys.resume()
+
+    def loop(self, keys: _Keys) -> None:
+        """Run, show, then wait for saves and keys until the learner quits."""
+        self.run()
+        self.show()
+        while True:
+            try:
+                self.events.put(self.events.get(timeout=0.2))
+            except queue.Empty:
+                continue
+            changed_at, pressed = self.drain()
+            for key in pressed:
+                action = self.press(key, keys)
+                if action == QUIT:
+                    return
+                if action == RERUN:
+                    changed_at = changed_at or time.perf_counter()
+            if changed_at is not None:
+                self.run(changed_at)
+            self.show()
 
 
 def watch(
-    catalog: Catalog, kata: Kata | None, target: DatabaseTarget, timeout: float, poll: bool
+    catalog: Catalog, kata: Kata | None, target: DatabaseTarget, timeout: float | None, poll: bool
 ) -> int:
     from checker.cli.runner.launch import subprocess_launch
     from checker.cli.runner.warm import WarmRunner
 
-    kata = kata or first_unsolved(catalog, Progress.load(catalog.root))
+    kata = kata or Progress.load(catalog.root).first_unsolved(catalog)
     if kata is None:
-        ui.out.print(
-            "Every kata passes: there is nothing to watch. `checker watch N.M` watches one anyway."
-        )
+        ui.render_nothing_to_watch()
         return 0
     runner = WarmRunner(1) if WarmRunner.available() else None
     session = WatchSession(
@@ -171,45 +230,15 @@ def watch(
     stop = threading.Event()
     keys = _Keys(session.events)
     watcher = threading.Thread(
-        target=_watch_files, args=(catalog.root / "katas", session.events, stop, poll), daemon=True
+        target=_watch_files,
+        args=(catalog.root / LEARNER_TREE, session.events, stop, poll),
+        daemon=True,
     )
     try:
         watcher.start()
         keys.start()
-        session.run()
-        session.show()
-        while True:
-            try:
-                kind, value = session.events.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            session.events.put((kind, value))
-            changed_at, pressed = session.drain()
-            for key in pressed:
-                if key in ("q", "\x1b"):
-                    return 0
-                if key == "h":
-                    session.hints_shown = Progress.load(catalog.root).reveal_hint(session.kata)
-                elif key == "n" and session.result and session.result.status == r.KATA_PASSED:
-                    following = session.next_kata()
-                    if following:
-                        session.kata = following
-                        session.hints_shown = Progress.load(catalog.root).hints.get(following.id, 0)
-                        changed_at = changed_at or time.perf_counter()
-                elif key == "e":
-                    keys.pause()
-                    try:
-                        open_in_editor(catalog.root / "katas" / session.kata.rel_path)
-                    except CheckerError as exc:
-                        ui.error(str(exc))
-                        time.sleep(2)
-                    finally:
-                        keys.resume()
-                elif key == "r":
-                    changed_at = changed_at or time.perf_counter()
-            if changed_at is not None:
-                session.run(changed_at)
-            session.show()
+        session.loop(keys)
+        return 0
     except KeyboardInterrupt:
         return 0
     finally:
@@ -217,4 +246,4 @@ def watch(
         keys.stop()
         if runner:
             runner.close()
-        ui.out.print("\nStopped watching.")
+        ui.render_stopped_watching()

@@ -1,117 +1,148 @@
-"""Runs a kata's checks in a child process and reads back what happened.
+"""Runs katas' checks in a child process and turns the records it streams into results.
 
 Learner code never runs in the CLI's process: it can hang, crash or leak. Each check has a time
-limit (pytest-timeout); as a backstop the runner watches the report the plugin rewrites after
-every check and kills a child whose current check has outlived its limit. The hung kata is
-reported as such and the katas after it are graded in a fresh child.
+limit (pytest-timeout; a kata's catalog entry may raise it, `--timeout` overrides both); as a
+backstop the watchdog kills a child whose stream has gone silent for longer than that. A kata
+that hung or crashed the child is reported as such; the katas after it are graded in a fresh one.
 """
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import results as r
-from checker.cli.databases import DatabaseTarget
-from checker.cli.runner.launch import Launch, heartbeat_path, subprocess_launch
+from checker.cli.databases import DatabaseTarget, unreachable_message
+from checker.cli.runner.launch import Launch, backstop_for, subprocess_launch
+from checker.cli.runner.stream import StreamReader
 from checker.errors import CheckerError
+from checker.results import KATA_NOT_RUN, CheckResult, KataResult, RunResult
+from checker.results.pass_rule import KataEvidence, judge
 from checker.workbook.catalog import Kata
+from checker.workbook.kinds import files_of
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check; learner code that needs longer is almost always stuck
 _INI = Path(__file__).resolve().parents[2] / "plugin" / "checks.ini"
+_NORMAL_EXITS = (0, 1, 5)  # all passed, some failed, nothing collected
 
 
-def _command(
-    root: Path,
-    katas: Iterable[Kata],
-    target: DatabaseTarget,
-    report: Path,
-    kata_root: Path | None,
-    overrides: Mapping[str, Path],
-    timeout: float,
-    first_failure: bool,
-) -> list[str]:
-    command = [
-        "-c",
-        str(_INI),
-        "--rootdir",
-        str(root),
-        "-p",
-        "checker.plugin.hooks",
-        "-p",
-        "pytest_timeout",
-        "--timeout",
-        str(timeout),
-        "--checker-db",
-        target.kind,
-        "--checker-report",
-        str(report),
-    ]
-    if target.url:
-        command += ["--checker-db-url", target.url]
-    if kata_root:
-        command += ["--kata-root", str(kata_root)]
-    if first_failure:
-        command.append("--checker-first-failure")
-    for kata_id, path in overrides.items():
-        command += ["--kata-file", f"{kata_id}={path}"]
-    return command + [kata.test_path for kata in katas]
+def effective_timeout(kata: Kata, override: float | None) -> float:
+    """The command line's --timeout, else the kata's own, else the default."""
+    return override or kata.timeout or DEFAULT_TIMEOUT
 
 
-def _read(report: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(report.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+@dataclass(frozen=True)
+class Plan:
+    """What one child process grades, and from where."""
+
+    root: Path
+    katas: list[Kata]
+    target: DatabaseTarget
+    kata_root: Path | None = None
+    trees: Mapping[str, Path] = field(default_factory=dict)
+    timeout: float | None = None
+    first_failure: bool = False
+
+    def pytest_args(self, stream: Path) -> list[str]:
+        args = ["-c", str(_INI), "--rootdir", str(self.root), "-p", "checker.plugin.hooks"]
+        args += ["-p", "pytest_timeout", "--timeout", str(self.timeout or DEFAULT_TIMEOUT)]
+        args += ["--checker-db", self.target.kind, "--checker-stream", str(stream)]
+        if self.target.url:
+            args += ["--checker-db-url", self.target.url]
+        if self.kata_root:
+            args += ["--kata-root", str(self.kata_root)]
+        if self.first_failure:
+            args.append("--checker-first-failure")
+        for kata in self.katas:
+            args += ["--kata-timeout", f"{kata.id}={effective_timeout(kata, self.timeout)}"]
+            if kata.id in self.trees:
+                args += ["--kata-tree", f"{kata.id}={self.trees[kata.id]}"]
+        return args + [files_of(kata).checks for kata in self.katas]
+
+    def backstop(self) -> float:
+        return backstop_for([effective_timeout(k, self.timeout) for k in self.katas])
 
 
-def _run_child(
-    launch: Launch, args: list[str], root: Path, report: Path, timeout: float
-) -> tuple[int | None, dict | None, str]:
-    """Run the child; returns (exit code or None if it was killed, its last report, its output)."""
-    code, output = launch(args, root, report, timeout)
-    return code, _read(report), output
+@dataclass
+class ChildRun:
+    """What one child's stream said, sorted by kata."""
+
+    records: list[dict[str, Any]]
+    code: int | None
+    output: str
+    collected: dict[str, list[str]] = field(default_factory=dict)
+    checks: dict[str, list[CheckResult]] = field(default_factory=dict)
+    loads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    collection_errors: dict[str, str] = field(default_factory=dict)
+    isolation_note: str | None = None
+    interrupted: str | None = None  # the kata whose check was running when the child died
+
+    def sort(self, katas: list[Kata], current: dict[str, Any] | None) -> None:
+        by_checks = {files_of(k).checks: k.id for k in katas}
+        for record in self.records:
+            kind = record["type"]
+            if kind == "environment_error":
+                raise CheckerError(unreachable_message(record["url"], record["reason"]))
+            if kind == "start":
+                self.isolation_note = record.get("isolation_note")
+            elif kind == "collected":
+                for check in record["checks"]:
+                    self.collected.setdefault(check["kata_id"], []).append(check["id"])
+            elif kind == "collection_error":
+                kata_id = by_checks.get(record["id"].split("::", 1)[0])
+                if kata_id:
+                    self.collection_errors[kata_id] = record["message"]
+            elif kind == "kata":
+                self.loads[record["kata_id"]] = record
+            elif kind == "check":
+                self.checks.setdefault(record["kata_id"], []).append(CheckResult.from_json(record))
+        if self.code not in _NORMAL_EXITS and current is not None:
+            self.interrupted = current["kata_id"]
 
 
-_TIMED_OUT = (
-    "A check of kata {kata} did not finish within the time limit and was stopped. "
-    "Look for a loop that never ends or a query waiting on a lock in your code."
-)
-
-
-def _kata_result(
-    kata: Kata, shown_file: str, checks: list[dict], load_error: str | None
-) -> r.KataResult:
-    parsed = tuple(
-        r.CheckResult(
-            name=c["name"],
-            description=c["description"],
-            outcome=c["outcome"],
-            kind=c["kind"],
-            message=c["message"],
-            where=c["where"],
-            duration=c["duration"],
-            statements=tuple(r.StatementRecord(**s) for s in c["statements"]),
-            statements_dropped=c["statements_dropped"],
-            reference_statements=c.get("reference_statements"),
-            comparison=c.get("comparison"),
+def _run_child(plan: Plan, launch: Launch, folder: Path, attempt: int) -> ChildRun:
+    stream = folder / f"stream{attempt}.jsonl"
+    code, output = launch(plan.pytest_args(stream), plan.root, stream, plan.backstop())
+    reader = StreamReader(stream)
+    reader.poll()
+    child = ChildRun(reader.records, code, output)
+    child.sort(plan.katas, reader.current_check())
+    if not reader.records:
+        raise CheckerError(
+            f"The grader's test run stopped before it could report anything (exit code {code}). "
+            f"Its last output was:\n{output.strip()[-1500:]}"
         )
-        for c in checks
+    if code not in _NORMAL_EXITS and child.interrupted is None:
+        what = "stopped responding" if code is None else f"failed (pytest exit code {code})"
+        raise CheckerError(f"The grader's test run {what} before any check started:\n{output[-1500:]}")
+    return child
+
+
+def _evidence(kata: Kata, child: ChildRun, plan: Plan) -> KataEvidence:
+    load = child.loads.get(kata.id, {})
+    interrupted = kata.id == child.interrupted
+    return KataEvidence(
+        kata_id=kata.id,
+        title=kata.title,
+        file=load.get("file") or files_of(kata).shown(),
+        collected=child.collected.get(kata.id, []),
+        checks=child.checks.get(kata.id, []),
+        load_error=load.get("load_error"),
+        collection_error=child.collection_errors.get(kata.id),
+        crashed=child.code if interrupted and child.code is not None else None,
+        killed=interrupted and child.code is None,
+        timeout=effective_timeout(kata, plan.timeout),
     )
-    if load_error:
-        return r.KataResult(kata.id, kata.title, shown_file, r.KATA_BROKEN, parsed, load_error)
-    if any(c.kind == r.KIND_TIMEOUT for c in parsed):
-        problem = _TIMED_OUT.format(kata=kata.id)
-        return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, parsed, problem)
-    if not parsed:
-        return r.KataResult(
-            kata.id, kata.title, shown_file, r.KATA_FAILED, (), "No checks ran for this kata."
-        )
-    status = r.KATA_PASSED if all(c.ok for c in parsed) else r.KATA_FAILED
-    return r.KataResult(kata.id, kata.title, shown_file, status, parsed)
+
+
+def _finished(kata: Kata, child: ChildRun) -> bool:
+    """Whether the child got to this kata at all (check files run in order): one interrupted
+    early leaves the katas after it for a fresh child."""
+    if child.interrupted is None or kata.id == child.interrupted:
+        return True
+    return kata.id in child.checks or kata.id in child.collection_errors
 
 
 def run_checks(
@@ -120,115 +151,31 @@ def run_checks(
     target: DatabaseTarget,
     *,
     kata_root: Path | None = None,
-    overrides: Mapping[str, Path] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
+    trees: Mapping[str, Path] | None = None,
+    timeout: float | None = None,
     launch: Launch = subprocess_launch,
     first_failure: bool = False,
-) -> r.RunResult:
-    """Grade `katas` (from katas/, or `kata_root`, or per-kata `overrides`) on `target`."""
-    overrides = dict(overrides or {})
+) -> RunResult:
+    """Grade `katas` (from katas/, or `kata_root`, or per-kata `trees`) on `target`."""
     ordered = list(katas)
-    graded: dict[str, r.KataResult] = {}
-    pending = [k for k in ordered if k.runs_on(target.kind)]
+    graded: dict[str, KataResult] = {}
     for kata in ordered:
         if not kata.runs_on(target.kind):
-            graded[kata.id] = r.KataResult(
-                kata.id,
-                kata.title,
-                f"katas/{kata.rel_path}",
-                r.KATA_NOT_RUN,
-                problem="This kata needs Postgres: run it with --db postgres.",
+            problem = "This kata needs Postgres: run it with --db postgres."
+            graded[kata.id] = KataResult(
+                kata.id, kata.title, files_of(kata).shown(), KATA_NOT_RUN, problem=problem
             )
+    pending = [k for k in ordered if k.id not in graded]
+    note = None
     with tempfile.TemporaryDirectory(prefix="checker-run-") as folder:
         attempt = 0
         while pending:
             attempt += 1
-            report = Path(folder) / f"report{attempt}.json"
-            command = _command(
-                root, pending, target, report, kata_root, overrides, timeout, first_failure
-            )
-            code, data, output = _run_child(launch, command, root, report, timeout)
-            if data is None:
-                raise CheckerError(
-                    "The grader's test run stopped before it could report anything (exit code "
-                    f"{code}). Its last output was:\n{output.strip()[-1500:]}"
-                )
-            if data["environment_error"]:
-                raise CheckerError(data["environment_error"])
-            # A child that was killed (code None: a hang) or ended abnormally (learner code that
-            # called os._exit or crashed the interpreter) names the check it was in.
-            interrupted = _kata_of_node(_read_heartbeat(report)) if code not in (0, 1) else None
-            if code not in (0, 1) and interrupted is None:
-                if code is None:
-                    raise CheckerError(
-                        "The grader's test run stopped responding before any check started."
-                    )
-                raise CheckerError(
-                    f"The grader's test run failed (pytest exit code {code}):\n{output.strip()[-1500:]}"
-                )
-            by_kata: dict[str, list[dict]] = {}
-            for check in data["checks"]:
-                by_kata.setdefault(check["kata"], []).append(check)
-            broken_files = {e["nodeid"]: e["message"] for e in data["collection_errors"]}
-            still_pending = []
+            plan = Plan(root, pending, target, kata_root, dict(trees or {}), timeout, first_failure)
+            child = _run_child(plan, launch, Path(folder), attempt)
+            note = note or child.isolation_note
             for kata in pending:
-                info = data["katas"].get(kata.id, {})
-                shown = info.get("file") or f"katas/{kata.rel_path}"
-                if kata.test_path in broken_files:
-                    graded[kata.id] = r.KataResult(
-                        kata.id,
-                        kata.title,
-                        shown,
-                        r.KATA_BROKEN,
-                        problem=f"The checks in {kata.test_path} could not be collected (a bug in "
-                        f"the workbook, not in your code):\n{broken_files[kata.test_path]}",
-                    )
-                elif kata.id == interrupted:
-                    graded[kata.id] = _interrupted_result(
-                        kata, shown, by_kata.get(kata.id, []), code
-                    )
-                elif interrupted is None or kata.id in by_kata:
-                    # Files run in order: a kata with results before the interrupted one is complete.
-                    graded[kata.id] = _kata_result(
-                        kata, shown, by_kata.get(kata.id, []), info.get("load_error")
-                    )
-                else:
-                    still_pending.append(kata)
-            # Katas finished before a hang or crash are graded; the rest run again in a fresh child.
-            pending = [k for k in still_pending if k.id not in graded]
-    return r.RunResult(target.label, tuple(graded[k.id] for k in ordered))
-
-
-def _interrupted_result(
-    kata: Kata, shown_file: str, checks: list[dict], code: int | None
-) -> r.KataResult:
-    graded = _kata_result(kata, shown_file, checks, None)
-    if code is None:
-        problem = _TIMED_OUT.format(kata=kata.id)
-        return r.KataResult(kata.id, kata.title, shown_file, r.KATA_TIMEOUT, graded.checks, problem)
-    problem = (
-        f"While a check of kata {kata.id} ran, the process running it ended abruptly (exit code "
-        f"{code}). Look for code that exits the interpreter (sys.exit, os._exit) or crashes it."
-    )
-    return r.KataResult(kata.id, kata.title, shown_file, r.KATA_BROKEN, graded.checks, problem)
-
-
-def _read_heartbeat(report: Path) -> str | None:
-    try:
-        return heartbeat_path(report).read_text(encoding="utf-8") or None
-    except OSError:
-        return None
-
-
-def _kata_of_node(nodeid: str | None) -> str | None:
-    """'phases/p1_core/test_k03_x.py::test_y' -> '1.3'."""
-    if not nodeid:
-        return None
-    path = nodeid.split("::", 1)[0]
-    parts = Path(path).parts
-    try:
-        phase = int(parts[-2].split("_", 1)[0][1:])
-        number = int(Path(parts[-1]).stem.split("_", 2)[1][1:])
-    except (IndexError, ValueError):
-        return None
-    return f"{phase}.{number}"
+                if _finished(kata, child):
+                    graded[kata.id] = judge(_evidence(kata, child, plan))
+            pending = [k for k in pending if k.id not in graded]
+    return RunResult(target.label, tuple(graded[k.id] for k in ordered), note)

@@ -55,7 +55,7 @@ def _preload() -> None:
             pass
 
 
-def _run_forked(args: list[str], cwd: str, report: Path, output: str, timeout: float) -> int | None:
+def _run_forked(args: list[str], cwd: str, stream: Path, output: str, backstop: float) -> int | None:
     pid = os.fork()
     if pid == 0:  # the child: run the checks, then leave without running the worker's cleanup
         code = 4
@@ -88,7 +88,7 @@ def _run_forked(args: list[str], cwd: str, report: Path, output: str, timeout: f
         os.kill(pid, 9)
         os.waitpid(pid, 0)
 
-    return watch_child(poll, kill, report, timeout)
+    return watch_child(poll, kill, stream, backstop)
 
 
 def serve() -> None:
@@ -106,9 +106,9 @@ def serve() -> None:
         code = _run_forked(
             request["args"],
             request["cwd"],
-            Path(request["report"]),
+            Path(request["stream"]),
             request["output"],
-            request["timeout"],
+            request["backstop"],
         )
         print(json.dumps({"code": code}), flush=True)
 
@@ -163,7 +163,7 @@ class WarmRunner:
         return hasattr(os, "fork") and not os.environ.get("CHECKER_NO_FORK")
 
     def launch(
-        self, args: list[str], cwd: Path, report: Path, timeout: float
+        self, args: list[str], cwd: Path, stream: Path, backstop: float
     ) -> tuple[int | None, str]:
         worker = self._idle.get()
         try:
@@ -172,16 +172,16 @@ class WarmRunner:
                 request = {
                     "args": args,
                     "cwd": str(cwd),
-                    "report": str(report),
+                    "stream": str(stream),
                     "output": str(output),
-                    "timeout": timeout,
+                    "backstop": backstop,
                 }
                 try:
                     code = worker.ask(request)["code"]
                 except (OSError, ValueError):
                     worker.close()
                     worker = _Worker()  # replace it for the next run; this one runs cold
-                    return subprocess_launch(args, cwd, report, timeout)
+                    return subprocess_launch(args, cwd, stream, backstop)
                 text = (
                     output.read_text(encoding="utf-8", errors="replace") if output.exists() else ""
                 )

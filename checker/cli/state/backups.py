@@ -1,4 +1,8 @@
-"""Copies of learners' files, taken before anything overwrites them, and putting them back."""
+"""Copies of learners' files, taken before anything overwrites them, and putting them back.
+
+A backup is one folder under .checker/backups/<time>/ holding the files saved together (every
+file of a kata that a reset replaced, say), at their paths relative to the workbook.
+"""
 
 from __future__ import annotations
 
@@ -12,53 +16,72 @@ from checker.workbook.paths import state_dir
 
 @dataclass(frozen=True)
 class Backup:
-    stamp: str  # when it was taken, e.g. 20261123T151700123456Z
-    original: str  # the file it is a copy of, relative to the workbook
-    path: Path  # the copy
+    stamp: str  # when it was taken, e.g. 20261123T151700123456Z; also its id
+    files: tuple[str, ...]  # the files it holds copies of, relative to the workbook
+    folder: Path
 
     @property
     def taken(self) -> str:
         moment = datetime.strptime(self.stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
         return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
+    def copy_of(self, original: str) -> Path:
+        return self.folder / original
+
 
 def _folder(root: Path) -> Path:
     return state_dir(root) / "backups"
 
 
-def backup(root: Path, path: Path) -> Path:
-    """Copy `path` (inside the workbook) under .checker/backups/<time>/, keeping its relative path."""
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    target = _folder(root) / stamp / path.resolve().relative_to(root)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if path.is_dir():
-        shutil.copytree(path, target)
-    else:
-        shutil.copy2(path, target)
-    return target
+def _new_stamp_folder(root: Path) -> Path:
+    while True:
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        folder = _folder(root) / stamp
+        try:
+            folder.mkdir(parents=True)
+            return folder
+        except FileExistsError:  # two backups in one microsecond: take the next
+            continue
+
+
+def backup(root: Path, paths: list[Path]) -> Backup:
+    """Copy the files among `paths` that exist (all inside the workbook) into one new backup."""
+    folder = _new_stamp_folder(root)
+    saved = []
+    for path in paths:
+        if not path.is_file():
+            continue
+        relative = path.resolve().relative_to(root.resolve())
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, folder / relative)
+        saved.append(relative.as_posix())
+    return Backup(folder.name, tuple(sorted(saved)), folder)
 
 
 def list_backups(root: Path) -> list[Backup]:
     """Every backup, newest first."""
-    found = []
     folder = _folder(root)
     if not folder.is_dir():
         return []
+    found = []
     for stamp_dir in folder.iterdir():
-        if not stamp_dir.is_dir():
-            continue
-        for copy in stamp_dir.rglob("*.py"):
-            found.append(Backup(stamp_dir.name, copy.relative_to(stamp_dir).as_posix(), copy))
-    return sorted(found, key=lambda b: (b.stamp, b.original), reverse=True)
+        files = tuple(sorted(p.relative_to(stamp_dir).as_posix() for p in stamp_dir.rglob("*") if p.is_file()))
+        if stamp_dir.is_dir() and files:
+            found.append(Backup(stamp_dir.name, files, stamp_dir))
+    return sorted(found, key=lambda b: b.stamp, reverse=True)
 
 
-def restore(root: Path, chosen: Backup) -> Path | None:
-    """Put a backup back. The file it replaces is backed up first (unless identical), so a restore
-    can itself be undone. Returns that new backup, if one was taken."""
-    target = root / chosen.original
-    saved = None
-    if target.exists() and target.read_bytes() != chosen.path.read_bytes():
-        saved = backup(root, target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(chosen.path, target)
+def restore(root: Path, chosen: Backup) -> Backup | None:
+    """Put a backup's files back. The files it replaces are backed up first (those that differ),
+    so a restore can itself be undone. Returns that new backup, if one was taken."""
+    targets = [root / name for name in chosen.files]
+    differing = [
+        target
+        for name, target in zip(chosen.files, targets, strict=True)
+        if target.exists() and target.read_bytes() != chosen.copy_of(name).read_bytes()
+    ]
+    saved = backup(root, differing) if differing else None
+    for name, target in zip(chosen.files, targets, strict=True):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(chosen.copy_of(name), target)
     return saved

@@ -7,7 +7,6 @@ aside (never silently thrown away) and progress starts over.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,23 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from checker.cli.state.atomic import write_json_atomic
-from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult
-from checker.workbook.catalog import Kata
+from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult, status_words
+from checker.workbook.kinds import LEARNER_TREE, files_of
+from checker.workbook.catalog import Catalog, Kata
 from checker.workbook.paths import state_dir
 
 EDITED = "edited"  # passed once, changed since: unknown until checked again
 _NOTE = "Written by `checker`; do not edit. Delete it to start your progress over."
-
-
-def fingerprint(path: Path) -> str | None:
-    files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-    digest = hashlib.sha256()
-    try:
-        for file in files:
-            digest.update(file.read_bytes())
-    except OSError:
-        return None
-    return digest.hexdigest()[:16]
 
 
 @dataclass
@@ -64,19 +53,22 @@ class Progress:
             self.path, {"note": _NOTE, "version": 1, "katas": self.katas, "hints": self.hints}
         )
 
-    def kata_file(self, kata: Kata) -> Path:
-        package = self.root / "katas" / kata.phase_dir / kata.stem
-        return package if package.is_dir() else self.root / "katas" / kata.rel_path
+    def fingerprint(self, kata: Kata) -> str | None:
+        return files_of(kata).fingerprint(self.root / LEARNER_TREE)
 
     def status(self, kata: Kata) -> str:
         entry = self.katas.get(kata.id)
         if not entry:
             return KATA_NOT_RUN
-        if entry["status"] == KATA_PASSED and entry.get("file") != fingerprint(
-            self.kata_file(kata)
-        ):
+        if entry["status"] == KATA_PASSED and entry.get("file") != self.fingerprint(kata):
             return EDITED
-        return entry["status"]
+        return str(entry["status"])
+
+    def headline(self, kata: Kata) -> str:
+        """The last status in words: the same words `checker kata` showed for that run."""
+        status = self.status(kata)
+        needs_postgres = int(self.katas.get(kata.id, {}).get("needs_postgres", 0))
+        return status_words(status, needs_postgres)
 
     def record(self, run: RunResult, katas: dict[str, Kata]) -> None:
         now = datetime.now(UTC).isoformat(timespec="seconds")
@@ -85,13 +77,17 @@ class Progress:
                 continue
             self.katas[result.kata_id] = {
                 "status": result.status,
-                "file": fingerprint(self.kata_file(katas[result.kata_id])),
+                "file": self.fingerprint(katas[result.kata_id]),
+                "needs_postgres": result.needs_postgres,
                 "checks_passed": result.passed_count,
                 "checks_total": len(result.checks),
                 "database": run.database,
                 "at": now,
             }
         self.save()
+
+    def first_unsolved(self, catalog: Catalog) -> Kata | None:
+        return next((k for k in catalog.katas if self.status(k) != KATA_PASSED), None)
 
     def reveal_hint(self, kata: Kata) -> int:
         """Reveal one more hint (if any are left); returns how many are revealed now."""

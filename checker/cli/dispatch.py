@@ -1,0 +1,91 @@
+"""From parsed arguments to a command: one small handler per command, looked up by name."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from checker.cli.commands import files, grade, info, maintain
+from checker.cli.commands.lookup import find_kata, find_phase
+from checker.cli.databases import DatabaseTarget, resolve_target
+from checker.workbook.catalog import Catalog, Kata, Phase
+
+
+@dataclass(frozen=True)
+class Request:
+    catalog: Catalog
+    args: argparse.Namespace
+
+    @property
+    def as_json(self) -> bool:
+        return bool(getattr(self.args, "json", False))
+
+    @property
+    def timeout(self) -> float | None:
+        """--timeout if given: it overrides the catalog's and the default time limits."""
+        return self.args.timeout
+
+    def target(self) -> DatabaseTarget:
+        """Resolved only when asked: commands that run nothing need no database."""
+        return resolve_target(self.args.db, self.args.db_url)
+
+    def kata(self) -> Kata:
+        return find_kata(self.catalog, self.args.kata_id)
+
+    def phases(self) -> list[Phase]:
+        if self.args.phase:
+            return [find_phase(self.catalog, self.args.phase)]
+        return [p for p in self.catalog.phases if p.available]
+
+
+def _phase(request: Request) -> int:
+    phase = find_phase(request.catalog, request.args.number)
+    title = f"Phase {phase.number} — {phase.title}"
+    katas = list(phase.katas)
+    return grade.show_phase(
+        request.catalog, katas, request.target(), request.timeout, title, request.as_json
+    )
+
+
+def _watch(request: Request) -> int:
+    from checker.cli.commands.watch import watch  # watchfiles loads only for watch mode
+
+    kata = request.kata() if request.args.kata_id else None
+    return watch(request.catalog, kata, request.target(), request.timeout, request.args.poll)
+
+
+def _reset(request: Request) -> int:
+    args, catalog = request.args, request.catalog
+    if args.all:
+        katas = list(catalog.katas)
+    elif args.phase:
+        katas = list(find_phase(catalog, args.phase).katas)
+    else:
+        katas = [request.kata()]
+    return files.reset(catalog, katas, args.yes)
+
+
+HANDLERS: dict[str, Callable[[Request], int]] = {
+    "status": lambda r: info.status(r.catalog, r.as_json),
+    "list": lambda r: info.list_katas(r.catalog, r.as_json),
+    "show": lambda r: info.show(r.catalog, r.kata()),
+    "hint": lambda r: info.hint(r.catalog, r.kata()),
+    "kata": lambda r: grade.show_kata(r.catalog, r.kata(), r.target(), r.timeout, r.as_json),
+    "phase": _phase,
+    "next": lambda r: grade.next_kata(r.catalog, r.target(), r.timeout, edit=r.args.edit),
+    "watch": _watch,
+    "reset": _reset,
+    "backups": lambda r: files.show_backups(r.catalog, r.as_json),
+    "restore": lambda r: files.restore_backup(r.catalog, r.args.which, r.args.yes),
+    "solution": lambda r: files.solution(r.catalog, r.kata(), r.args.force),
+    "verify": lambda r: maintain.run_verify(
+        r.catalog, r.phases(), r.target(), r.args.static, r.as_json
+    ),
+    "stubs": lambda r: maintain.stubs(r.catalog, r.phases(), r.args.check),
+}
+HANDLERS["check"] = HANDLERS["kata"]
+
+
+def dispatch(catalog: Catalog, args: argparse.Namespace) -> int:
+    return HANDLERS[args.command or "status"](Request(catalog, args))

@@ -1,0 +1,186 @@
+"""A run of checks: each kata's result, each check's message, the SQL the learner's code sent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.markup import escape
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+
+from checker.cli.render.base import badge, clickable, out, plain, table_box
+from checker.results import (
+    CHECK_ERROR,
+    FAILED,
+    KATA_BROKEN,
+    KATA_PASSED,
+    LEARNER_ERROR,
+    NEEDS_POSTGRES,
+    PASSED,
+    SKIPPED,
+    TIMED_OUT,
+    CheckResult,
+    KataResult,
+    RunResult,
+    Statement,
+    group_repeats,
+)
+
+# outcome -> (plain word, terminal mark)
+_MARKS = {
+    PASSED: ("PASS", "[green]✓[/]"),
+    FAILED: ("FAIL", "[red]✗[/]"),
+    LEARNER_ERROR: ("FAIL", "[red]✗[/]"),
+    CHECK_ERROR: ("WORKBOOK ERROR", "[magenta]![/]"),
+    SKIPPED: ("SKIPPED", "[yellow]-[/]"),
+    NEEDS_POSTGRES: ("NEEDS POSTGRES", "[dim]·[/]"),
+    TIMED_OUT: ("TIMEOUT", "[yellow]⏱[/]"),
+}
+SHOW_STATEMENTS = 8
+
+
+def _fold(statements: tuple[Statement, ...], dropped: int, limit: int = SHOW_STATEMENTS) -> list[str]:
+    groups = group_repeats(statements)
+    lines = []
+    for sql, count, params in groups[:limit]:
+        shown = sql if len(sql) <= 160 else sql[:157] + "…"
+        quiet = params in ("", "()", "{}", "[]")
+        lines.append(shown + (f"  — ×{count}" if count > 1 else ("" if quiet else f"  {params}")))
+    if len(groups) > limit:
+        lines.append(f"… and {len(groups) - limit} more")
+    if dropped:
+        lines.append(f"… and {dropped} more statements not recorded")
+    return lines
+
+
+def _sql_line(line: str) -> Any:
+    """A folded statement, syntax-highlighted on a terminal."""
+    if plain:
+        return f"        {line}"
+    from rich.syntax import Syntax
+
+    syntax = Syntax(line, "sql", theme="ansi_dark", word_wrap=True, background_color="default")
+    return Padding(syntax, (0, 0, 0, 8))
+
+
+def _comparison_table(details: dict[str, Any]) -> Table | None:
+    rows = [("missing", row) for row in details.get("missing", [])]
+    rows += [("unexpected", row) for row in details.get("unexpected", [])]
+    if not rows:
+        return None
+    table = Table(box=table_box(), padding=(0, 1))
+    table.add_column("")
+    width = max(len(row) for _, row in rows)
+    for index in range(width):
+        table.add_column(f"col {index + 1}")
+    for label, row in rows:
+        style = "green" if label == "missing" else "red"
+        cells = [escape(repr(value)) for value in row] + [""] * (width - len(row))
+        table.add_row(label if plain else f"[{style}]{label}[/]", *cells)
+    return table
+
+
+def _render_sql(check: CheckResult) -> None:
+    """What the learner's code sent (their statements only), against the reference's count."""
+    mine = check.learner_statements
+    if not mine and check.reference_statements is None:
+        return
+    sent = sum(1 for s in mine if s.type == "sql") + check.statements_dropped
+    versus = (
+        f"; the reference solution sent {check.reference_statements}"
+        if check.reference_statements is not None
+        else ""
+    )
+    out.print(f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]")
+    for line in _fold(mine, check.statements_dropped):
+        out.print(_sql_line(line))
+
+
+def render_check(check: CheckResult, root: Path, same_as_previous: bool = False) -> None:
+    word, mark = _MARKS.get(check.outcome, (check.outcome.upper(), "?"))
+    label = escape(check.description or check.name)
+    if check.outcome in (PASSED, NEEDS_POSTGRES):
+        suffix = "  [dim](needs Postgres)[/]" if check.outcome == NEEDS_POSTGRES else ""
+        out.print(f"  {word if plain else mark} {label}{suffix}")
+        return
+    out.print(f"  {word if plain else mark} {label}  [dim]({escape(check.name)})[/]")
+    if same_as_previous:  # eight checks of one unwritten function need not say so eight times
+        out.print("      [dim](the same as above)[/]")
+        return
+    message = check.message or check.outcome
+    table = _comparison_table(check.comparison) if check.comparison else None
+    if table is not None:  # the table says what the message's plain-text rows say, better
+        message = message.splitlines()[0]
+    for line in message.splitlines():
+        out.print(f"      {escape(line)}")
+    if table is not None:
+        out.print(Padding(table, (0, 0, 0, 6)))
+    if check.where:
+        out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
+    if check.outcome in (FAILED, LEARNER_ERROR) and check.kind != "todo":
+        _render_sql(check)
+
+
+def render_kata_result(result: KataResult, root: Path) -> None:
+    counts = f"{result.passed_count}/{len(result.checks)} checks pass"
+    title = f"\n[bold]Kata {result.kata_id}[/] — {escape(result.title)}"
+    out.print(f"{title}   {badge(result.status, result.headline)}  [dim]{counts}[/]")
+    out.print(f"  [dim]file:[/] {escape(clickable(result.file, root))}")
+    if result.problem:
+        frame = box.ASCII if plain else box.ROUNDED
+        out.print(Panel(escape(result.problem), border_style="red", box=frame))
+        if result.status == KATA_BROKEN:
+            return
+    previous = None
+    for check in result.checks:
+        said = (check.kind, check.message, check.where)
+        render_check(check, root, same_as_previous=not check.ok and said == previous)
+        previous = None if check.ok else said
+
+
+def _render_isolation_note(run: RunResult) -> None:
+    if run.isolation_note:
+        out.print(f"[dim]note: {escape(run.isolation_note)}[/]")
+
+
+def render_kata_run(run: RunResult, root: Path) -> None:
+    result = run.katas[0]
+    render_kata_result(result, root)
+    _render_isolation_note(run)
+    if result.status == KATA_PASSED:
+        out.print(f"\nKata {result.kata_id} {result.headline}. `checker next` takes you on.")
+
+
+def _render_run_table(run: RunResult, title: str) -> None:
+    table = Table(title=title, box=table_box(), title_justify="left")
+    for column in ("kata", "title", "status"):
+        table.add_column(column)
+    table.add_column("checks", justify="right")
+    for result in run.katas:
+        checks = f"{result.passed_count}/{len(result.checks)}" if result.checks else ""
+        status = badge(result.status, result.headline)
+        table.add_row(result.kata_id, escape(result.title), status, checks)
+    out.print(table)
+    passed = sum(1 for k in run.katas if k.status == KATA_PASSED)
+    out.print(f"{passed}/{len(run.katas)} katas pass on {escape(run.database)}.")
+    _render_isolation_note(run)
+
+
+def render_next_step(result: KataResult | None, root: Path) -> None:
+    if result is None:
+        out.print("[green]Every kata here passes.[/] Run `checker` to see your progress.")
+        return
+    out.print(
+        f"\nNext: kata {result.kata_id}. Edit {escape(clickable(result.file, root))}, then run "
+        f"`checker kata {result.kata_id}` (`checker hint {result.kata_id}` if you are stuck)."
+    )
+
+
+def render_phase_run(run: RunResult, root: Path, title: str, first_open: KataResult | None) -> None:
+    _render_run_table(run, title)
+    if first_open and first_open.problem:
+        render_kata_result(first_open, root)
+    render_next_step(first_open, root)

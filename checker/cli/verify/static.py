@@ -1,0 +1,111 @@
+"""Static checks of the workbook (a second or two, nothing runs): every catalog entry complete,
+files present, markers balanced, stubs in sync with solutions, mutants applicable, every
+curriculum topic of a phase taught."""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from checker.workbook.catalog import Catalog, Kata, Phase
+from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, KataFiles, files_of
+from checker.workbook.markers import MarkerError
+from checker.workbook.mutants import MutantError
+
+MIN_HINTS, MIN_TALKING_POINTS, MIN_MUTANTS = 2, 1, 2
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    what: str
+
+
+def _catalog_problems(catalog: Catalog, kata: Kata) -> list[str]:
+    problems = []
+    if len(kata.hints) < MIN_HINTS:
+        problems.append(f"has {len(kata.hints)} hint(s); needs at least {MIN_HINTS}")
+    if len(kata.talking_points) < MIN_TALKING_POINTS:
+        problems.append("has no mentoring talking points")
+    if len(kata.mutants) < MIN_MUTANTS:
+        problems.append(f"has {len(kata.mutants)} mutant(s); needs at least {MIN_MUTANTS}")
+    names = [m.name for m in kata.mutants]
+    if len(set(names)) != len(names):
+        problems.append("has two mutants with the same name")
+    phase = catalog.phase(kata.phase)
+    unknown = [t for t in kata.topics if phase and t not in phase.topics + phase.lesson_topics]
+    if unknown:
+        problems.append(
+            f"names topics {unknown} that phase {kata.phase} does not list in "
+            "phases/curriculum.toml"
+        )
+    return problems
+
+
+def _missing_files(catalog: Catalog, files: KataFiles) -> list[str]:
+    root = catalog.root
+    problems = [f"its checks file {files.checks} is missing"] if not (root / files.checks).exists() else []
+    for tree, label in ((SOLUTION_TREE, "solution"), (LEARNER_TREE, "stub")):
+        problems += [f"its {label} file {tree}/{name} is missing" for name in files.missing(root / tree)]
+    return problems
+
+
+def _instructions_problem(catalog: Catalog, files: KataFiles) -> str | None:
+    path = catalog.root / SOLUTION_TREE / files.kind.instructions_file(files.kata)
+    try:
+        docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
+    except (OSError, SyntaxError) as exc:
+        return f"its instructions file {path.name} cannot be read: {exc}"
+    if not docstring:
+        return f"its solution's {path.name} has no docstring (the docstring is the kata's instructions)"
+    return None
+
+
+def _source_problems(catalog: Catalog, files: KataFiles) -> list[str]:
+    root = catalog.root
+    problems = []
+    if problem := _instructions_problem(catalog, files):
+        problems.append(problem)
+    try:
+        stubs = files.stubs(root)
+    except MarkerError as exc:
+        return problems + [f"solution markers: {exc}"]
+    if files.regions(root) == 0:
+        problems.append("its solution has no BEGIN SOLUTION region, so the stub would be the answer")
+    learner = files.read(root / LEARNER_TREE)
+    for name, stub in stubs.items():
+        if name in learner and learner[name] != stub:
+            problems.append(f"{LEARNER_TREE}/{name} is out of sync with its solution (run `checker stubs`)")
+    for mutant in files.kata.mutants:
+        try:
+            files.mutated(root, mutant)
+        except MutantError as exc:
+            problems.append(str(exc))
+    return problems
+
+
+def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
+    files = files_of(kata)
+    problems = _catalog_problems(catalog, kata) + _missing_files(catalog, files)
+    if files.missing(catalog.root / SOLUTION_TREE):
+        return problems
+    return problems + _source_problems(catalog, files)
+
+
+def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
+    problems = []
+    taught = {topic for kata in phase.katas for topic in kata.topics}
+    missing = [t for t in phase.topics if t not in taught]
+    if missing:
+        problems.append(Problem(f"phase {phase.number}", f"no kata teaches the topics {missing}"))
+    numbers = [kata.number for kata in phase.katas]
+    if numbers != list(range(1, len(numbers) + 1)):
+        problems.append(
+            Problem(
+                f"phase {phase.number}",
+                f"kata numbers should run 1..{len(numbers)} without gaps, not {numbers}",
+            )
+        )
+    if not (catalog.root / phase.lesson_path).exists():
+        problems.append(Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing"))
+    return problems

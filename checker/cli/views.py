@@ -1,0 +1,100 @@
+"""What the read-only commands return: plain data that `checker.cli.render` prints as text or
+JSON, so the two never disagree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from checker.cli.state.progress import Progress
+from checker.results import KATA_PASSED, SCHEMA_VERSION
+from checker.workbook.catalog import Catalog, Kata
+from checker.workbook.kinds import files_of
+
+
+@dataclass(frozen=True)
+class KataRow:
+    id: str
+    title: str
+    topics: tuple[str, ...]
+    db: str
+    kind: str
+    file: str
+    status: str
+    headline: str
+
+    @classmethod
+    def of(cls, kata: Kata, progress: Progress) -> KataRow:
+        return cls(
+            kata.id,
+            kata.title,
+            kata.topics,
+            kata.db,
+            kata.kind,
+            files_of(kata).shown(),
+            progress.status(kata),
+            progress.headline(kata),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.__dict__, "topics": list(self.topics)}
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    number: int
+    title: str
+    available: bool
+    katas: tuple[KataRow, ...]
+
+    @property
+    def passed(self) -> int:
+        return sum(1 for k in self.katas if k.status == KATA_PASSED)
+
+
+@dataclass(frozen=True)
+class StatusView:
+    phases: tuple[PhaseRow, ...]
+    next_kata: KataRow | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "type": "status",
+            "phases": [
+                {
+                    "number": p.number,
+                    "title": p.title,
+                    "available": p.available,
+                    "katas": len(p.katas),
+                    "passed": p.passed,
+                }
+                for p in self.phases
+            ],
+            "next_kata": self.next_kata.id if self.next_kata else None,
+        }
+
+
+@dataclass(frozen=True)
+class ListView:
+    katas: tuple[KataRow, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "type": "list",
+            "katas": [k.to_json() for k in self.katas],
+        }
+
+
+def status_view(catalog: Catalog, progress: Progress) -> StatusView:
+    phases = tuple(
+        PhaseRow(p.number, p.title, p.available, tuple(KataRow.of(k, progress) for k in p.katas))
+        for p in catalog.phases
+    )
+    following = progress.first_unsolved(catalog)
+    return StatusView(phases, KataRow.of(following, progress) if following else None)
+
+
+def list_view(catalog: Catalog, progress: Progress) -> ListView:
+    return ListView(tuple(KataRow.of(k, progress) for k in catalog.katas))

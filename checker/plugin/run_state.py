@@ -1,0 +1,105 @@
+"""What the plugin knows for one pytest run: which files it grades, the databases, the capture,
+the stream, and the modules it has imported."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+import pytest
+
+from checker.plugin.capture import Capture
+from checker.plugin.isolation import Databases
+from checker.plugin.loading import KataLoadError, KataModule, display_path, load_module
+from checker.plugin.stream import StreamWriter
+from checker.workbook.catalog import Catalog, Kata, load_catalog
+from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, files_of
+
+KATA, REFERENCE = "kata", "reference"
+
+
+def _pairs(items: list[str], option: str) -> dict[str, str]:
+    pairs = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise pytest.UsageError(f"{option} wants ID=VALUE, not {item!r}")
+        pairs[key] = value
+    return pairs
+
+
+@functools.cache
+def _catalog(root: Path) -> Catalog:
+    return load_catalog(root)
+
+
+def kata_of(check_file: Path) -> tuple[Kata, Path]:
+    """The kata a check file grades, and the workbook it belongs to (phases/pN_x/test_kMM_y.py)."""
+    root = check_file.resolve().parent.parent.parent
+    relative = check_file.resolve().relative_to(root).as_posix()
+    for kata in _catalog(root).katas:
+        if files_of(kata).checks == relative:
+            return kata, root
+    raise pytest.UsageError(
+        f"{relative} grades no kata of the catalog: add its [[kata]] entry to the phase's "
+        "phase.toml (a check file is phases/pN_slug/test_kMM_slug.py)."
+    )
+
+
+class RunState:
+    def __init__(self, config: pytest.Config) -> None:
+        option = config.option
+        self.kata_root = Path(option.kata_root).resolve() if option.kata_root else None
+        self.trees = {k: Path(v).resolve() for k, v in _pairs(option.kata_tree, "--kata-tree").items()}
+        self.timeouts = {
+            k: float(v) for k, v in _pairs(option.kata_timeout, "--kata-timeout").items()
+        }
+        self.databases = Databases(option.checker_db, option.checker_db_url)
+        self.capture = Capture()
+        self.stream = StreamWriter(Path(option.checker_stream) if option.checker_stream else None)
+        self.first_failure_only = bool(option.checker_first_failure)
+        self.failed_katas: set[str] = set()
+        self.announced: set[str] = set()
+        self.learner_called = False
+        self.rerunning_on_reference = False
+        self.reference_passed = False
+        self.modules: dict[tuple[str, str], KataModule | KataLoadError] = {}
+
+    def learner_tree(self, kata: Kata, root: Path) -> Path:
+        return self.trees.get(kata.id) or self.kata_root or root / LEARNER_TREE
+
+    def learner_code(self, kata: Kata, root: Path) -> Path:
+        """The file or package folder being graded as the learner's code in this check."""
+        tree = root / SOLUTION_TREE if self.rerunning_on_reference else self.learner_tree(kata, root)
+        return tree / files_of(kata).entry
+
+    def mark_learner_called(self) -> None:
+        self.learner_called = True
+
+    def module(self, kata: Kata, root: Path, role: str) -> KataModule | KataLoadError:
+        """The kata's module (role KATA) or its solution (REFERENCE), imported once a run."""
+        key = (kata.id, role)
+        if key in self.modules:
+            return self.modules[key]
+        files = files_of(kata)
+        if role == REFERENCE:
+            path, name = root / SOLUTION_TREE / files.entry, files.module_name(SOLUTION_TREE)
+        else:
+            path, name = self.learner_tree(kata, root) / files.entry, files.module_name(LEARNER_TREE)
+        shown = display_path(path, root) + ("/" if files.is_package else "")
+        try:
+            loaded: KataModule | KataLoadError = KataModule(
+                load_module(path, name, root), shown, self.mark_learner_called
+            )
+        except KataLoadError as exc:
+            loaded = exc
+        self.modules[key] = loaded
+        if role == KATA and kata.id not in self.announced:
+            self.announced.add(kata.id)
+            error = str(loaded) if isinstance(loaded, KataLoadError) else None
+            self.stream.emit("kata", kata_id=kata.id, file=shown, load_error=error)
+        return loaded
+
+    def stop(self) -> None:
+        self.databases.stop()
+        self.stream.close()
+
