@@ -15,6 +15,7 @@ from checker.cli.editor import editor_command
 from checker.cli.runner.run import run_checks
 from checker.cli.runner.warm import WarmRunner
 from checker.workbook.catalog import load_catalog
+from tests.schema import validate_output
 
 KATA = "katas/p1_core/k01_engine.py"
 SOLUTION = "solutions/p1_core/k01_engine.py"
@@ -30,7 +31,9 @@ def test_reset_backs_up_then_restores_the_stub(workbook, cli):
     result = cli("reset", "1.1", "--yes")
     assert result.code == 0 and "backed up" in result.out, result
     assert "NotImplementedError" in (workbook / KATA).read_text()
-    listed = json.loads(cli("backups", "--json").out)["backups"]
+    backups = json.loads(cli("backups", "--json").out)
+    validate_output(backups, "backups")
+    listed = backups["backups"]
     assert [b["files"] for b in listed] == [[KATA]]
     restored = cli("restore", "1.1", "--yes")
     assert restored.code == 0, restored

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-import textwrap
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import postgres_url
+from tests.factory import module_kata, write_workbook
+from tests.schema import validate_record
 
 KATA = '''
 """Kata 1.1 — demo."""
@@ -29,33 +31,48 @@ def count_rows(engine):
 '''
 
 
-@pytest.fixture
-def demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
-    """A workbook with one phase and one kata: phases/p1_demo/test_k01_demo.py and friends."""
-    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # as the runner does
-    for folder in ("katas", "solutions"):
-        pytester.mkpydir(folder)
-        (pytester.path / folder / "p1_demo").mkdir()
-        (pytester.path / folder / "p1_demo" / "k01_demo.py").write_text(KATA)
-    (pytester.path / "phases" / "p1_demo").mkdir(parents=True)
-
-    def run(checks: str, *args: str, kata: str | None = None):
-        (pytester.path / "phases/p1_demo/test_k01_demo.py").write_text(textwrap.dedent(checks))
-        if kata is not None:
-            (pytester.path / "katas/p1_demo/k01_demo.py").write_text(textwrap.dedent(kata))
-        options = ["-p", "checker.plugin.hooks", "--checker-report", "report.json", *args]
-        if (url := postgres_url()) and "--checker-db" not in args:
-            options += ["--checker-db", "postgres", "--checker-db-url", url]
-        result = pytester.runpytest_subprocess(*options, "phases/p1_demo/test_k01_demo.py")
-        report_path = pytester.path / "report.json"
-        report = json.loads(report_path.read_text()) if report_path.exists() else None
-        return result, report
-
-    return run
+def read_stream(path: Path) -> dict | None:
+    """The records a run streamed, sorted the way the tests read them."""
+    if not path.exists():
+        return None
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    for record in records:
+        validate_record(record)  # every record the child streams matches the shipped schema
+    by_type: dict[str, list] = {}
+    for record in records:
+        by_type.setdefault(record["type"], []).append(record)
+    return {
+        "records": records,
+        "checks": by_type.get("check", []),
+        "katas": {r["kata_id"]: r for r in by_type.get("kata", [])},
+        "collected": [c for r in by_type.get("collected", []) for c in r["checks"]],
+        "collection_errors": by_type.get("collection_error", []),
+        "environment_error": (by_type.get("environment_error") or [None])[0],
+    }
 
 
 def checks_by_name(report):
     return {c["name"]: c for c in report["checks"]}
+
+
+@pytest.fixture
+def demo(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch):
+    """A workbook with one phase and one kata: phases/p1_demo/test_k01_demo.py and friends."""
+    monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")  # as the runner does
+
+    def run(checks: str, *args: str, kata: str | None = None, solution: str = KATA):
+        spec = module_kata(solution, checks)
+        spec.stubs = {"k01_demo.py": kata if kata is not None else KATA}
+        write_workbook(pytester.path, [spec])
+        stream = pytester.path / "stream.jsonl"
+        stream.unlink(missing_ok=True)
+        options = ["-p", "checker.plugin.hooks", "--checker-stream", str(stream), *args]
+        if (url := postgres_url()) and "--checker-db" not in args:
+            options += ["--checker-db", "postgres", "--checker-db-url", url]
+        result = pytester.runpytest_subprocess(*options, "phases/p1_demo/test_k01_demo.py")
+        return result, read_stream(stream)
+
+    return run
 
 
 def test_kata_fixture_grades_the_learners_file_and_reports(demo):
@@ -66,22 +83,21 @@ def test_kata_fixture_grades_the_learners_file_and_reports(demo):
     ''')
     result.assert_outcomes(passed=1)
     check = report["checks"][0]
-    assert check["kata"] == "1.1" and check["outcome"] == "passed"
+    assert check["kata_id"] == "1.1" and check["outcome"] == "passed"
     assert check["description"] == "answer() is 42."
     assert report["katas"]["1.1"]["file"] == "katas/p1_demo/k01_demo.py"
 
 
 def test_kata_root_and_kata_file_choose_what_is_graded(demo, pytester):
-    (pytester.path / "solutions/p1_demo/k01_demo.py").write_text(KATA.replace("42", "43"))
+    solution = KATA.replace("42", "43")
     checks = """
         def test_answer(kata, reference):
             assert kata.answer() == reference.answer() == 43
     """
-    demo(checks)[0].assert_outcomes(failed=1)
-    demo(checks, "--kata-root", "solutions")[0].assert_outcomes(passed=1)
-    demo(checks, "--kata-file", f"1.1={pytester.path / 'solutions/p1_demo/k01_demo.py'}")[
-        0
-    ].assert_outcomes(passed=1)
+    demo(checks, solution=solution)[0].assert_outcomes(failed=1)
+    demo(checks, "--kata-root", "solutions", solution=solution)[0].assert_outcomes(passed=1)
+    tree = f"1.1={pytester.path / 'solutions'}"
+    demo(checks, "--kata-tree", tree, solution=solution)[0].assert_outcomes(passed=1)
 
 
 def test_a_missing_name_fails_with_a_sentence(demo):
@@ -101,9 +117,9 @@ def test_not_implemented_names_the_function_and_line(demo):
     """)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
-    assert check["kind"] == "todo"
+    assert check["outcome"] == "learner_error" and check["kind"] == "todo"
     assert check["message"] == "`todo()` is not written yet (TODO: write it)."
-    assert check["where"] == "katas/p1_demo/k01_demo.py:12"
+    assert check["where"] == "katas/p1_demo/k01_demo.py:11"
 
 
 def test_assertion_message_is_kept_without_the_rewrite_noise(demo):
@@ -130,7 +146,8 @@ def test_syntax_error_is_one_line_with_file_and_line(demo):
     assert report["katas"]["1.1"]["load_error"].startswith(
         "katas/p1_demo/k01_demo.py:1: SyntaxError"
     )
-    assert report["checks"][0]["kind"] == "load-error"
+    assert report["checks"][0]["outcome"] == "learner_error"
+    assert report["checks"][0]["kind"] == "load_error"
 
 
 def test_every_check_gets_a_fresh_database(demo):
@@ -193,9 +210,11 @@ def test_sql_is_captured_during_the_check_only_and_budgets_fold_repeats(demo):
     check = report["checks"][0]
     assert "counting t three times sent 3 SQL statements; it can be done in 2." in check["message"]
     assert "SELECT count(*) FROM t  — ×3" in check["message"]
-    assert [s["sql"] for s in check["statements"]] == ["SELECT count(*) FROM t"] * 3, (
-        "no CREATE TABLE from the fixture"
-    )
+    by_origin = [(s["origin"], s["type"], s["sql"]) for s in check["statements"]]
+    assert ("fixture", "sql", "CREATE TABLE t (id INTEGER PRIMARY KEY)") in by_origin
+    assert ("fixture", "transaction", "COMMIT") in by_origin
+    in_check = [sql for origin, kind, sql in by_origin if origin == "check" and kind == "sql"]
+    assert in_check == ["SELECT count(*) FROM t"] * 3, "the check's own statements, tagged"
 
 
 def test_a_check_that_hangs_is_stopped(demo):
@@ -211,15 +230,14 @@ def test_a_check_that_hangs_is_stopped(demo):
         "0.5",
     )
     result.assert_outcomes(failed=1)
-    assert report["checks"][0]["kind"] == "timeout"
+    assert report["checks"][0]["outcome"] == "timed_out"
 
 
 def test_collection_errors_are_reported(demo):
     result, report = demo("def test_broken(:\n    pass\n")
-    assert (
-        report["collection_errors"]
-        and "test_k01_demo.py" in report["collection_errors"][0]["nodeid"]
-    )
+    assert report["collection_errors"]
+    assert "test_k01_demo.py" in report["collection_errors"][0]["id"]
+    assert not report["collected"]
 
 
 def test_unreachable_postgres_is_an_environment_error(demo):
@@ -231,8 +249,9 @@ def test_unreachable_postgres_is_an_environment_error(demo):
         "postgresql+psycopg2://nobody@127.0.0.1:1/none",
     )
     assert result.ret == 3
-    assert "127.0.0.1:1/none" in report["environment_error"]
-    assert "docker compose up -d" in report["environment_error"]
+    problem = report["environment_error"]
+    assert problem["problem"] == "database_unreachable" and "127.0.0.1:1/none" in problem["url"]
+    assert problem["reason"]
 
 
 @pytest.mark.skipif(not postgres_url(), reason="needs CHECKER_DATABASE_URL (Postgres)")
@@ -301,9 +320,8 @@ def totals(engine):
 '''
 
 
-def test_budget_names_the_repeated_statement_and_compares_with_the_reference(demo, pytester):
-    (pytester.path / "solutions/p1_demo/k01_demo.py").write_text(N_PLUS_ONE_FIXED)
-    result, report = demo(N_PLUS_ONE_CHECKS, kata=N_PLUS_ONE_KATA)
+def test_budget_names_the_repeated_statement_and_compares_with_the_reference(demo):
+    result, report = demo(N_PLUS_ONE_CHECKS, kata=N_PLUS_ONE_KATA, solution=N_PLUS_ONE_FIXED)
     result.assert_outcomes(failed=1)
     check = report["checks"][0]
     assert (
@@ -315,7 +333,8 @@ def test_budget_names_the_repeated_statement_and_compares_with_the_reference(dem
     )
     assert "ran 5 times" in check["message"] and "N+1" in check["message"]
     assert "selectinload() or joinedload()" in check["message"]
-    assert len(check["statements"]) == 6
+    learner_sql = [s for s in check["statements"] if s["origin"] == "learner" and s["type"] == "sql"]
+    assert len(learner_sql) == 6
     assert check["reference_statements"] == 2, (
         "the reference ran the same check on a fresh database"
     )

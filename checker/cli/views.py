@@ -14,7 +14,7 @@ from checker.workbook.kinds import files_of
 
 @dataclass(frozen=True)
 class KataRow:
-    id: str
+    kata_id: str
     title: str
     topics: tuple[str, ...]
     db: str
@@ -71,7 +71,7 @@ class StatusView:
                 }
                 for p in self.phases
             ],
-            "next_kata": self.next_kata.id if self.next_kata else None,
+            "next_kata": self.next_kata.kata_id if self.next_kata else None,
         }
 
 

@@ -9,7 +9,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from checker.cli.render.base import badge, clickable, out, plain, table_box
-from checker.cli.render.runs import render_kata_result
+from checker.cli.render.runs import passes, render_kata_result
 from checker.cli.views import ListView, StatusView
 from checker.results import KATA_PASSED, KataResult
 from checker.workbook.catalog import Kata
@@ -41,7 +41,7 @@ def render_status(view: StatusView) -> None:
     following = view.next_kata
     if following:
         out.print(
-            f"Next: kata {following.id} — {escape(following.title)}. Run `checker next` to see "
+            f"Next: kata {following.kata_id} — {escape(following.title)}. Run `checker next` to see "
             "what to build, or `checker phase N` to grade a whole phase."
         )
     else:
@@ -49,7 +49,7 @@ def render_status(view: StatusView) -> None:
     for phase in view.phases:
         for row in phase.katas:
             if row.status == KATA_PASSED and row.headline != row.status:
-                out.print(f"[dim]Kata {row.id}: {escape(row.headline)}.[/]")
+                out.print(f"[dim]Kata {row.kata_id}: {escape(row.headline)}.[/]")
     out.print("[dim]Statuses are from your last run; `checker phase N` checks again.[/]")
 
 
@@ -59,7 +59,7 @@ def render_list(view: ListView) -> None:
         table.add_column(column)
     for row in view.katas:
         status = badge(row.status, row.headline)
-        table.add_row(row.id, escape(row.title), ", ".join(row.topics), row.db, status)
+        table.add_row(row.kata_id, escape(row.title), ", ".join(row.topics), row.db, status)
     out.print(table)
 
 
@@ -84,7 +84,7 @@ def render_hints(kata: Kata, shown: int) -> None:
 
 
 def render_moving_on(result: KataResult) -> None:
-    out.print(f"Kata {result.kata_id} already {result.headline}; moving on.")
+    out.print(f"Kata {result.kata_id} already {result.headline.replace('passed', 'passes', 1)}; moving on.")
 
 
 def render_all_passed() -> None:
@@ -118,12 +118,12 @@ def render_watch(
     if result.status == KATA_PASSED:
         if following:
             out.print(
-                f"\n[green]Kata {kata.id} {escape(result.headline)}![/] Press [bold]n[/] for kata "
+                f"\n[green]{escape(passes(result))}![/] Press [bold]n[/] for kata "
                 f"{following.id} — {escape(following.title)}."
             )
         else:
             out.print(
-                f"\n[green]Kata {kata.id} {escape(result.headline)} — and it was the last one "
+                f"\n[green]{escape(passes(result))} — and it was the last one "
                 "left. Well done![/]"
             )
     else:

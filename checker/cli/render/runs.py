@@ -141,6 +141,13 @@ def render_kata_result(result: KataResult, root: Path) -> None:
         previous = None if check.ok else said
 
 
+def passes(result: KataResult) -> str:
+    """"Kata 1.3 passes", or "Kata 1.3 passed on SQLite — 2 checks need Postgres"."""
+    if result.headline == KATA_PASSED:
+        return f"Kata {result.kata_id} passes"
+    return f"Kata {result.kata_id} {result.headline}"
+
+
 def _render_isolation_note(run: RunResult) -> None:
     if run.isolation_note:
         out.print(f"[dim]note: {escape(run.isolation_note)}[/]")
@@ -151,7 +158,7 @@ def render_kata_run(run: RunResult, root: Path) -> None:
     render_kata_result(result, root)
     _render_isolation_note(run)
     if result.status == KATA_PASSED:
-        out.print(f"\nKata {result.kata_id} {result.headline}. `checker next` takes you on.")
+        out.print(f"\n{passes(result)}. `checker next` takes you on.")
 
 
 def _render_run_table(run: RunResult, title: str) -> None:
