@@ -180,7 +180,8 @@ def test_foreign_keys_are_enforced(demo):
             with engine.begin() as connection:
                 connection.execute(text("CREATE TABLE parent (id INTEGER PRIMARY KEY)"))
                 connection.execute(text(
-                    "CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id))"
+                    "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+                    "parent_id INTEGER REFERENCES parent (id))"
                 ))
             with pytest.raises(IntegrityError), engine.begin() as connection:
                 connection.execute(text("INSERT INTO child (id, parent_id) VALUES (1, 99)"))
@@ -284,7 +285,12 @@ from sqlalchemy import text
 def totals(engine):
     with engine.connect() as connection:
         ids = connection.execute(text("SELECT id FROM post ORDER BY id")).scalars().all()
-        return [connection.execute(text("SELECT count(*) FROM comment WHERE post_id = :p"), {"p": i}).scalar_one() for i in ids]
+        return [
+            connection.execute(
+                text("SELECT count(*) FROM comment WHERE post_id = :p"), {"p": i}
+            ).scalar_one()
+            for i in ids
+        ]
 '''
 
 N_PLUS_ONE_CHECKS = """
@@ -295,7 +301,9 @@ N_PLUS_ONE_CHECKS = """
     def posts(engine):
         with engine.begin() as connection:
             connection.execute(text("CREATE TABLE post (id INTEGER PRIMARY KEY)"))
-            connection.execute(text("CREATE TABLE comment (id INTEGER PRIMARY KEY, post_id INTEGER)"))
+            connection.execute(
+                text("CREATE TABLE comment (id INTEGER PRIMARY KEY, post_id INTEGER)")
+            )
             for i in range(1, 6):
                 connection.execute(text("INSERT INTO post (id) VALUES (:i)"), {"i": i})
         return engine
@@ -315,7 +323,11 @@ from sqlalchemy import text
 def totals(engine):
     with engine.connect() as connection:
         ids = connection.execute(text("SELECT id FROM post ORDER BY id")).scalars().all()
-        counts = dict(connection.execute(text("SELECT post_id, count(*) FROM comment GROUP BY post_id")).all())
+        counts = dict(
+            connection.execute(
+                text("SELECT post_id, count(*) FROM comment GROUP BY post_id")
+            ).all()
+        )
         return [counts.get(i, 0) for i in ids]
 '''
 

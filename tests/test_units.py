@@ -148,7 +148,10 @@ def test_kata_ids_must_increase_and_gaps_are_a_phase_problem(tmp_path):
     (tmp_path / "phases/curriculum.toml").write_text(
         '[[phase]]\nnumber = 1\nslug = "core"\ntitle = "Core"\ngoal = "g"\ntopics = ["engine"]\n'
     )
-    entry = 'id = "{}"\nslug = "s{}"\ntitle = "t"\ntopics = ["engine"]\nhints = ["a", "b"]\ntalking_points = ["c"]\n'
+    entry = (
+        'id = "{}"\nslug = "s{}"\ntitle = "t"\ntopics = ["engine"]\n'
+        'hints = ["a", "b"]\ntalking_points = ["c"]\n'
+    )
     toml = "[[kata]]\n" + entry.format("1.2", 2) + "[[kata]]\n" + entry.format("1.1", 1)
     (tmp_path / "phases/p1_core/phase.toml").write_text(toml)
     with pytest.raises(CatalogError, match="does not come after '1.2'"):

@@ -37,6 +37,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+
 # TODO: make Base the declarative base: subclass sqlalchemy.orm.DeclarativeBase
 class Base:
     """Not a declarative base yet."""

@@ -40,6 +40,7 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
 
+
 # TODO: make Base produce dataclasses: mix MappedAsDataclass in before DeclarativeBase
 class Base(DeclarativeBase):
     """A plain declarative base: its models get the keyword-only ORM constructor."""

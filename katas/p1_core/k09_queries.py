@@ -99,6 +99,7 @@ def total_views(session: Session, author_id: int) -> int:
 
 
 def prolific_authors(session: Session, min_posts: int) -> list[tuple[str, int]]:
-    """(username, post count) for users with at least `min_posts` posts, most first, then by name."""
+    """(username, post count) for users with at least `min_posts` posts, most first,
+    then by name."""
     # TODO: join User to Post, group_by the user, having count >= min_posts, order_by
     raise NotImplementedError('join User to Post, group_by the user, having count >= min_posts, order_by')

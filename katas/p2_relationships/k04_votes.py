@@ -76,7 +76,8 @@ class Vote(Base):
 
 
 def cast_vote(session: Session, user: User, post: Post, value: int) -> Vote:
-    """Record `user`'s vote (+1 or -1) on `post`, or change their earlier vote; commit; return it."""
+    """Record `user`'s vote (+1 or -1) on `post`, or change their earlier vote; commit;
+    return it."""
     # TODO: session.get(Vote, (user.id, post.id)); None: add a new Vote, else change its value; commit
     raise NotImplementedError('session.get(Vote, (user.id, post.id)); None: add a new Vote, else change its value; commit')
 

@@ -37,7 +37,8 @@ Build:
    they wrote themselves, alphabetically, each once.
 5. `users_without_posts(session)` — the usernames of users who wrote no posts, alphabetically.
 
-Run it: `checker kata 2.7`. The lesson: phases/p2_relationships/README.md, "Joins across relationships".
+Run it: `checker kata 2.7`. The lesson: phases/p2_relationships/README.md,
+"Joins across relationships".
 """
 
 from sqlalchemy import ForeignKey, String, Text, distinct, func, select

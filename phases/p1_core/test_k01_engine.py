@@ -2,7 +2,8 @@
 
 from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, create_engine, text
 
-# The note table save_note writes to, created portably (an autoincrementing key differs by database).
+# The note table save_note writes to, created portably (an autoincrementing key differs by
+# database).
 notes = MetaData()
 Table("note", notes, Column("id", Integer, primary_key=True), Column("body", String(200)))
 
@@ -44,7 +45,9 @@ def test_make_engine_passes_echo_through(kata, db_url):
 
 
 def test_get_engine_creates_one_engine_per_url(kata, db_url, tmp_path):
-    """get_engine(url) returns the same Engine every time for one URL, a different one for another."""
+    """
+    get_engine(url) returns the same Engine every time for one URL, a different one for another.
+    """
     first, second = kata.get_engine(db_url), kata.get_engine(db_url)
     assert isinstance(first, Engine), f"get_engine(url) returned {first!r}; expected an Engine."
     assert first is second, (

@@ -59,7 +59,8 @@ def test_user_round_trip(kata, engine):
         assert len(users) == 1, f"After saving one User, select(User) returned {users!r}."
         ada = users[0]
         assert (ada.username, ada.email) == ("ada", "ada@example.com"), (
-            f"Saved username='ada', email='ada@example.com'; read back {ada.username!r}, {ada.email!r}."
+            f"Saved username='ada', email='ada@example.com'; read back {ada.username!r}, "
+            f"{ada.email!r}."
         )
         assert isinstance(ada.id, int), (
             f"The saved User has id {ada.id!r}; expected an integer key."
@@ -75,7 +76,8 @@ def test_username_is_required(kata, engine):
             session.commit()
             pytest.fail(
                 "Saving User(email='nobody@example.com') without a username worked; expected an "
-                "IntegrityError. `username: Mapped[str]` (not `str | None`) makes the column NOT NULL."
+                "IntegrityError. `username: Mapped[str]` (not `str | None`) makes the column "
+                "NOT NULL."
             )
 
 

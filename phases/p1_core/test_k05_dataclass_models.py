@@ -125,7 +125,9 @@ def test_tags_compare_by_value(kata):
 
 
 def test_tags_persist_and_read_back(kata, engine):
-    """Saved Tags are read back by a new session with ids, colors and a created_at from the server."""
+    """
+    Saved Tags are read back by a new session with ids, colors and a created_at from the server.
+    """
     Tag, _ = _models(kata)
     kata.Base.metadata.create_all(engine)
     with Session(engine) as session:
@@ -161,7 +163,7 @@ def test_post_body_is_left_out_of_repr(kata):
 
 
 def test_post_draft_is_keyword_only(kata):
-    """Post('Hi', 'text', draft=False) works; Post('Hi', 'text', False) is refused; draft defaults to True."""
+    """Post('Hi', 'text', draft=False) works; Post('Hi', 'text', False) is refused; draft defaults to True."""  # noqa: E501 -- a check's description is its docstring's first line
     _, Post = _models(kata)
     assert _make(Post, "Hi", "text").draft is True, (
         "Post('Hi', 'text').draft should default to True."
@@ -194,9 +196,10 @@ def test_post_created_at_comes_from_a_factory(kata):
     )
     assert _close_to_now(stamp), f"Post('One', 'text').created_at is {stamp!r}; expected now."
     assert second.created_at > first.created_at, (
-        f"Two Posts made 2 ms apart have created_at {first.created_at!r} and {second.created_at!r}; "
-        "expected the second to be later. default=datetime.now(...) is evaluated once, when the "
-        "class is defined; default_factory calls the function for every new object."
+        f"Two Posts made 2 ms apart have created_at {first.created_at!r} and "
+        f"{second.created_at!r}; expected the second to be later. default=datetime.now(...) is "
+        "evaluated once, when the class is defined; default_factory calls the function for every "
+        "new object."
     )
     params = pyinspect.signature(Post.__init__).parameters
     assert (
@@ -224,7 +227,8 @@ def test_posts_persist_and_read_back(kata, db_url):
     reader.dispose()
     got = [row[:3] for row in rows]
     assert got == [("Hello", "First post", True), ("Later", "Second", False)], (
-        f"Saved Post('Hello', 'First post') and Post('Later', 'Second', draft=False); read back {got!r}."
+        f"Saved Post('Hello', 'First post') and Post('Later', 'Second', draft=False); "
+        f"read back {got!r}."
     )
     stored = rows[0][3]
     assert stored is not None and abs(_as_utc(stored) - _as_utc(made_at)) < timedelta(seconds=1), (

@@ -169,9 +169,9 @@ def test_was_changed_tracks_one_attribute(kata, tables, session):
     )
     got = kata.was_changed(user, "username")
     assert got is False, (
-        f"Only user.email was changed, yet was_changed(user, 'username') returned {got!r}; expected "
-        "False. Look at that one attribute's history (inspect(obj).attrs[name].history), not at "
-        "whether the object as a whole was modified."
+        f"Only user.email was changed, yet was_changed(user, 'username') returned {got!r}; "
+        "expected False. Look at that one attribute's history (inspect(obj).attrs[name].history), "
+        "not at whether the object as a whole was modified."
     )
 
 
@@ -182,8 +182,8 @@ def test_was_changed_same_value_and_after_flush(kata, tables, session):
     got = kata.was_changed(user, "username")
     assert got is False, (
         f"After user.username = 'ada' (the value it already had), was_changed(user, 'username') "
-        f"returned {got!r}; expected False: the history shows it unchanged, even though the session "
-        "lists the object in session.dirty."
+        f"returned {got!r}; expected False: the history shows it unchanged, even though the "
+        "session lists the object in session.dirty."
     )
     user.username = "ada_l"
     assert kata.was_changed(user, "username") is True, (

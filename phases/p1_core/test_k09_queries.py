@@ -59,8 +59,9 @@ def test_active_usernames(kata, seeded, session):
     """active_usernames returns the active users' names as strings, alphabetically."""
     got = kata.active_usernames(session)
     assert isinstance(got, list) and all(isinstance(name, str) for name in got), (
-        f"active_usernames(session) returned {got!r}; expected a list of str. select(User.username) "
-        "with session.scalars(...).all() gives plain values; session.execute(...) gives Rows."
+        f"active_usernames(session) returned {got!r}; expected a list of str. "
+        "select(User.username) with session.scalars(...).all() gives plain values; "
+        "session.execute(...) gives Rows."
     )
     assert got == ["alice", "bob", "carol", "erin"], (
         f"active_usernames(session) returned {got!r}; expected ['alice', 'bob', 'carol', 'erin']: "
@@ -106,7 +107,8 @@ def test_page_of_posts_first_pages(kata, seeded, session):
         titles = [post.title for post in got]
         expected = NEWEST_FIRST[(page - 1) * 3 : page * 3]
         assert titles == expected, (
-            f"page_of_posts(session, {page}, 3) returned the posts {titles!r}; expected {expected!r}. "
+            f"page_of_posts(session, {page}, 3) returned the posts {titles!r}; "
+            f"expected {expected!r}. "
             "Pages count from 1 (page 1 skips nothing), newest created_at first, and posts created "
             "at the same moment with the higher id first."
         )
@@ -116,7 +118,8 @@ def test_page_of_posts_last_and_past_the_end(kata, seeded, session):
     """The last page may be short, and a page past the end is empty."""
     titles = [post.title for post in kata.page_of_posts(session, 4, 3)]
     assert titles == NEWEST_FIRST[9:], (
-        f"page_of_posts(session, 4, 3) returned the posts {titles!r}; expected {NEWEST_FIRST[9:]!r} "
+        f"page_of_posts(session, 4, 3) returned the posts {titles!r}; "
+        f"expected {NEWEST_FIRST[9:]!r} "
         "(11 posts: the fourth page of 3 has only 2)."
     )
     got = kata.page_of_posts(session, 5, 3)
@@ -125,7 +128,8 @@ def test_page_of_posts_last_and_past_the_end(kata, seeded, session):
     )
     titles = [post.title for post in kata.page_of_posts(session, 2, 5)]
     assert titles == NEWEST_FIRST[5:10], (
-        f"page_of_posts(session, 2, 5) returned the posts {titles!r}; expected {NEWEST_FIRST[5:10]!r}."
+        f"page_of_posts(session, 2, 5) returned the posts {titles!r}; "
+        f"expected {NEWEST_FIRST[5:10]!r}."
     )
 
 
@@ -182,7 +186,9 @@ def test_total_views(kata, seeded, session, queries):
 
 
 def test_prolific_authors(kata, seeded, session):
-    """prolific_authors(session, 3) lists authors with at least 3 posts, most first, ties by name."""
+    """
+    prolific_authors(session, 3) lists authors with at least 3 posts, most first, ties by name.
+    """
     got = kata.prolific_authors(session, 3)
     pairs = [tuple(row) for row in got]
     assert pairs == [("alice", 4), ("bob", 3), ("carol", 3)], (

@@ -205,9 +205,9 @@ def test_write_post_for_a_user_not_yet_flushed(kata, db_url, engine):
             session.commit()
         except IntegrityError as exc:
             pytest.fail(
-                f"write_post(session, dora, 'Day one') for a user not yet flushed failed at commit: "
-                f"{exc.orig}. dora.id was None when write_post ran, so author_id=user.id stores "
-                "nothing. Link through the relationship and the flush fills in author_id.",
+                "write_post(session, dora, 'Day one') for a user not yet flushed failed at "
+                f"commit: {exc.orig}. dora.id was None when write_post ran, so author_id=user.id "
+                "stores nothing. Link through the relationship and the flush fills in author_id.",
                 pytrace=False,
             )
         dora_id = dora.id
@@ -262,7 +262,8 @@ def test_navigation_both_ways_after_reload(kata, engine):
         post = session.scalars(select(kata.Post).where(kata.Post.title == "Bicycles")).one()
         author = post.author
         assert author is not None and author.username == "bob", (
-            f"The post 'Bicycles' (author_id = bob's id) has post.author = {author!r}; expected bob."
+            f"The post 'Bicycles' (author_id = bob's id) has post.author = {author!r}; "
+            "expected bob."
         )
 
 

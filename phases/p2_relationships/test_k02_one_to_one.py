@@ -129,9 +129,9 @@ def test_second_profile_for_a_user_is_refused(kata, engine):
     except IntegrityError:
         return
     pytest.fail(
-        "INSERT INTO profile (user_id, bio) for ada, who already has a profile, worked: she now has "
-        "two. Expected an IntegrityError. A one-to-one is a one-to-many capped at one by a UNIQUE "
-        "foreign key: mapped_column(ForeignKey('user_account.id'), unique=True).",
+        "INSERT INTO profile (user_id, bio) for ada, who already has a profile, worked: she now "
+        "has two. Expected an IntegrityError. A one-to-one is a one-to-many capped at one by a "
+        "UNIQUE foreign key: mapped_column(ForeignKey('user_account.id'), unique=True).",
         pytrace=False,
     )
 

@@ -49,7 +49,8 @@ def _relationship(kata, owner: str, name: str, target: str, expected: str):
         "...), whose columns are foreign keys to post.id and tag.id.",
     )
     assert rel.mapper.class_ is getattr(kata, target) and rel.uselist, (
-        f"{owner}.{name} leads to {'a list of ' if rel.uselist else 'one '}{rel.mapper.class_.__name__}; "
+        f"{owner}.{name} leads to {'a list of ' if rel.uselist else 'one '}"
+        f"{rel.mapper.class_.__name__}; "
         f"expected a list of {target}: `{expected}`."
     )
     assert rel.secondary is kata.post_tag, (
@@ -134,9 +135,9 @@ def _explain_duplicate(exc: IntegrityError, call: str) -> str:
         )
     if "tag.name" in text or "tag_name" in text:
         return (
-            f"{call} failed: {text.strip()}. A second Tag with an existing name was inserted, and the "
-            "unique name refused it: look each name up (select(Tag).where(Tag.name == name)) and "
-            "create a Tag only when there is none."
+            f"{call} failed: {text.strip()}. A second Tag with an existing name was inserted, and "
+            "the unique name refused it: look each name up (select(Tag).where(Tag.name == name)) "
+            "and create a Tag only when there is none."
         )
     return f"{call} failed: {text.strip()}."
 
@@ -198,7 +199,8 @@ def test_appending_updates_the_other_side(kata):
     post.tags.append(tag)
     assert tag.posts == [post], (
         f"After post.tags.append(tag), tag.posts is {tag.posts!r}; expected [post], right away. "
-        "Post.tags needs back_populates='posts' so that SQLAlchemy updates the other side in memory."
+        "Post.tags needs back_populates='posts' so that SQLAlchemy updates the other side in "
+        "memory."
     )
     other, python = Post(title="Async tips"), Tag(name="python")
     python.posts.append(other)
@@ -268,7 +270,8 @@ def test_tag_post_never_adds_a_tag_twice(kata, db_url, engine):
         assert sorted(names) == ["joins", "python", "sql"], (
             f"After tag_post(session, post, 'sql', 'joins', 'joins') and tag_post(session, post, "
             f"'python') on a post tagged sql and python, post.tags holds {sorted(names)!r}; "
-            "expected ['joins', 'python', 'sql']: append a tag only when post.tags does not have it."
+            "expected ['joins', 'python', 'sql']: append a tag only when post.tags does not have "
+            "it."
         )
         with _tagging("Committing the tags"):
             session.commit()
@@ -292,19 +295,19 @@ def test_untag_post_removes_the_link_not_the_tag(kata, db_url, engine):
             kata.untag_post(session, post, "food")  # a tag the post does not have: nothing to do
         names = [tag.name for tag in post.tags]
         assert names == ["sql"], (
-            f"After untag_post(session, post, 'python') on a post tagged sql and python, post.tags holds "
-            f"{names!r}; expected ['sql']."
+            "After untag_post(session, post, 'python') on a post tagged sql and python, post.tags "
+            f"holds {names!r}; expected ['sql']."
         )
         session.commit()
     tags, links = _stored(db_url, kata)
     assert _links_of(links, "Zen of SQL") == ["sql"], (
-        f"After untag_post(session, post, 'python') and a commit, the database links 'Zen of SQL' to "
-        f"{_links_of(links, 'Zen of SQL')!r}; expected ['sql']."
+        "After untag_post(session, post, 'python') and a commit, the database links 'Zen of SQL' "
+        f"to {_links_of(links, 'Zen of SQL')!r}; expected ['sql']."
     )
     assert tags == tag_ids and _links_of(links, "Async tips") == ["python"], (
-        f"After untag_post(session, post, 'python'), the tag table holds {tags!r} and 'Async tips' is "
-        f"tagged {_links_of(links, 'Async tips')!r}; expected the tags untouched and 'Async tips' "
-        "still tagged python. Remove the tag from post.tags; don't delete the Tag."
+        f"After untag_post(session, post, 'python'), the tag table holds {tags!r} and "
+        f"'Async tips' is tagged {_links_of(links, 'Async tips')!r}; expected the tags untouched "
+        "and 'Async tips' still tagged python. Remove the tag from post.tags; don't delete the Tag."
     )
 
 
@@ -350,7 +353,8 @@ def test_deleting_a_post_deletes_its_links(kata, db_url, engine):
         except IntegrityError as exc:
             pytest.fail(
                 f"Deleting a tagged post failed: {exc.orig}. With Post.tags going through "
-                "post_tag (secondary=post_tag), SQLAlchemy deletes the post's association rows first.",
+                "post_tag (secondary=post_tag), SQLAlchemy deletes the post's association rows "
+                "first.",
                 pytrace=False,
             )
     tags, links = _stored(db_url, kata)

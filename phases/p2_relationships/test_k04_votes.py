@@ -43,7 +43,8 @@ def _relationship(model, name: str, target) -> None:
     relationships = inspect(model).relationships
     if name not in relationships:
         pytest.fail(
-            f"{model.__name__} has no relationship `{name}` (it has {sorted(relationships.keys())}). "
+            f"{model.__name__} has no relationship `{name}` "
+            f"(it has {sorted(relationships.keys())}). "
             f"Expected `{name}` = relationship(back_populates=...) to {target.__name__}.",
             pytrace=False,
         )
@@ -229,7 +230,8 @@ def test_navigate_both_ways_from_the_database(kata, seeded, session):
     got = sorted((vote.user.username, vote.value) for vote in hello.votes)
     expected = [("alice", 1), ("bob", 1), ("carol", 1), ("dave", -1)]
     assert got == expected, (
-        f"[(vote.user.username, vote.value) for vote in hello.votes] gave {got!r}; expected {expected!r}."
+        f"[(vote.user.username, vote.value) for vote in hello.votes] gave {got!r}; "
+        f"expected {expected!r}."
     )
     found = session.get(kata.Vote, (seeded["users"]["dave"], seeded["posts"]["Hello"]))
     assert found is not None and found.value == -1, (

@@ -21,7 +21,8 @@ def _relationship(model, name: str, target) -> None:
     relationships = inspect(model).relationships
     if name not in relationships:
         pytest.fail(
-            f"{model.__name__} has no relationship `{name}` (it has {sorted(relationships.keys())}). "
+            f"{model.__name__} has no relationship `{name}` "
+            f"(it has {sorted(relationships.keys())}). "
             f"Expected `{name}` = relationship(...) to {target.__name__}, as the docstring says.",
             pytrace=False,
         )
@@ -114,7 +115,8 @@ def test_create_post(kata, engine, tables):
     with Session(engine) as session:
         post = kata.create_post(session, "Hello", ["first!", "nice", "thanks"])
         assert isinstance(post, kata.Post) and isinstance(post.id, int), (
-            f"create_post(session, 'Hello', [...]) returned {post!r}; expected the new Post, with its id."
+            f"create_post(session, 'Hello', [...]) returned {post!r}; expected the new Post, "
+            "with its id."
         )
     got = _committed(engine, kata)
     assert got == {"Hello": ["first!", "nice", "thanks"]}, (
@@ -164,7 +166,8 @@ def test_remove_comment(kata, engine, seeded):
                 pytrace=False,
             )
         assert first not in post.comments, (
-            f"After remove_comment(session, post, comment), post.comments is {list(post.comments)!r}; "
+            "After remove_comment(session, post, comment), post.comments is "
+            f"{list(post.comments)!r}; "
             "expected it without the removed comment."
         )
     got = _committed(engine, kata)
@@ -183,7 +186,8 @@ def test_database_cascades_a_plain_delete(kata, engine, seeded):
             connection.execute(delete(posts).where(posts.c.id == seeded["Published"]))
     except IntegrityError as exc:
         pytest.fail(
-            f"DELETE FROM post WHERE id = <Published> raised IntegrityError ({str(exc).splitlines()[0]}): "
+            "DELETE FROM post WHERE id = <Published> raised IntegrityError "
+            f"({str(exc).splitlines()[0]}): "
             "its comments still point at it. Make the foreign key cascade in the database: "
             'ForeignKey("post.id", ondelete="CASCADE").',
             pytrace=False,
@@ -203,7 +207,8 @@ def test_delete_post(kata, engine, seeded):
             deleted = kata.delete_post(session, seeded["Draft A"])
         except IntegrityError as exc:
             pytest.fail(
-                f"delete_post(session, <Draft A>) raised IntegrityError ({str(exc).splitlines()[0]}): "
+                "delete_post(session, <Draft A>) raised IntegrityError "
+                f"({str(exc).splitlines()[0]}): "
                 "the comments still pointed at the post. With passive_deletes=True the ORM leaves "
                 'them to the database, so the foreign key needs ondelete="CASCADE".',
                 pytrace=False,

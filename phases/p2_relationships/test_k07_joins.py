@@ -79,7 +79,8 @@ def test_comment_counts_keeps_posts_without_comments(kata, seeded, session):
         assert title in got, (
             f"comment_counts(session) has no row for {title!r}, a post without comments; expected "
             f"({title!r}, 0). An inner join (.join) keeps only posts that have a matching comment; "
-            ".outerjoin(Post.comments) keeps every post, with NULL comment columns when there are none."
+            ".outerjoin(Post.comments) keeps every post, with NULL comment columns when there are "
+            "none."
         )
         assert got[title] == 0, (
             f"comment_counts(session) gave {title!r}, a post without comments, {got[title]!r}; "
@@ -102,9 +103,9 @@ def test_author_stats_counts_posts_once(kata, seeded, session):
         f"author_stats(session) returned {list(got.values())!r}; expected a row for 'ann'."
     )
     assert ann[1] <= 3, (
-        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 3. Joining users to posts "
-        "to comments gives one row per comment (her post with 4 comments appears 4 times), so "
-        "count(Post.id) counts comments. Count each post once: func.count(distinct(Post.id)) — "
+        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 3. Joining users to "
+        "posts to comments gives one row per comment (her post with 4 comments appears 4 times), "
+        "so count(Post.id) counts comments. Count each post once: func.count(distinct(Post.id)) — "
         "or count the posts and the comments in separate subqueries."
     )
     assert ann[1] == 3, (

@@ -37,11 +37,14 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+
 # BEGIN SOLUTION make Base the declarative base: subclass sqlalchemy.orm.DeclarativeBase
 # STUB: class Base:
 # STUB:     """Not a declarative base yet."""
 class Base(DeclarativeBase):
     """The declarative base: its `metadata` holds the Table of every model below."""
+
+
 # END SOLUTION
 
 

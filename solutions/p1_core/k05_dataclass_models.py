@@ -40,11 +40,14 @@ from datetime import datetime, timezone
 from sqlalchemy import DateTime, String, Text, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, MappedAsDataclass, mapped_column
 
+
 # BEGIN SOLUTION make Base produce dataclasses: mix MappedAsDataclass in before DeclarativeBase
 # STUB: class Base(DeclarativeBase):
 # STUB:     """A plain declarative base: its models get the keyword-only ORM constructor."""
 class Base(MappedAsDataclass, DeclarativeBase):
     """Every model that subclasses Base is also a dataclass."""
+
+
 # END SOLUTION
 
 

@@ -113,7 +113,8 @@ def total_views(session: Session, author_id: int) -> int:
 
 
 def prolific_authors(session: Session, min_posts: int) -> list[tuple[str, int]]:
-    """(username, post count) for users with at least `min_posts` posts, most first, then by name."""
+    """(username, post count) for users with at least `min_posts` posts, most first,
+    then by name."""
     # BEGIN SOLUTION join User to Post, group_by the user, having count >= min_posts, order_by
     post_count = func.count(Post.id)
     stmt = (

@@ -14,7 +14,9 @@ directly. Each side gets a list relationship that goes *through* it with `second
         Column("course_id", ForeignKey("course.id"), primary_key=True),
     )
     # on Student:
-    courses: Mapped[list["Course"]] = relationship(secondary=student_course, back_populates="students")
+    courses: Mapped[list["Course"]] = relationship(
+        secondary=student_course, back_populates="students"
+    )
 
 SQLAlchemy then writes the association rows for you: appending a tag to `post.tags` inserts a
 (post_id, tag_id) row at the flush, removing it deletes that row, and neither touches the tag
@@ -30,8 +32,8 @@ Build:
 3. `tag_post(session, post, *names)` — tag the post with each name. Tag names are unique: reuse
    the Tag row when one with that name exists (look it up), create it otherwise. Never put the
    same tag on a post twice, even when it is already there or a name repeats. Do not commit.
-4. `untag_post(session, post, name)` — take the tag called `name` off the post (if it has it). The Tag
-   stays: other posts may use it. Do not commit.
+4. `untag_post(session, post, name)` — take the tag called `name` off the post (if it has it).
+   The Tag stays: other posts may use it. Do not commit.
 5. `posts_tagged(session, name)` — the titles of the posts that carry the tag `name`,
    alphabetically; an empty list when no post has it or there is no such tag.
 

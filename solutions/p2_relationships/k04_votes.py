@@ -98,7 +98,8 @@ class Vote(Base):
 
 
 def cast_vote(session: Session, user: User, post: Post, value: int) -> Vote:
-    """Record `user`'s vote (+1 or -1) on `post`, or change their earlier vote; commit; return it."""
+    """Record `user`'s vote (+1 or -1) on `post`, or change their earlier vote; commit;
+    return it."""
     # BEGIN SOLUTION session.get(Vote, (user.id, post.id)); None: add a new Vote, else change its value; commit
     vote = session.get(Vote, (user.id, post.id))
     if vote is None:

@@ -37,7 +37,8 @@ Build:
    they wrote themselves, alphabetically, each once.
 5. `users_without_posts(session)` — the usernames of users who wrote no posts, alphabetically.
 
-Run it: `checker kata 2.7`. The lesson: phases/p2_relationships/README.md, "Joins across relationships".
+Run it: `checker kata 2.7`. The lesson: phases/p2_relationships/README.md,
+"Joins across relationships".
 """
 
 from sqlalchemy import ForeignKey, String, Text, distinct, func, select
@@ -140,10 +141,7 @@ def users_without_posts(session: Session) -> list[str]:
     """Usernames of users who wrote no posts, alphabetically."""
     # BEGIN SOLUTION outerjoin(User.posts) and keep the rows where Post.id IS NULL (or ~User.posts.any())
     stmt = (
-        select(User.username)
-        .outerjoin(User.posts)
-        .where(Post.id.is_(None))
-        .order_by(User.username)
+        select(User.username).outerjoin(User.posts).where(Post.id.is_(None)).order_by(User.username)
     )
     return list(session.scalars(stmt).all())
     # END SOLUTION
