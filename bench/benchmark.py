@@ -3,7 +3,8 @@
     .venv/bin/python bench/benchmark.py [--saves 20] [--postgres URL]
 
 (a) `checker kata 1.1` against plain `pytest` on the same check file (medians of 5 runs);
-(b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold `checker kata`;
+(b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold
+`checker kata`;
 (c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL).
 Everything runs on a private copy of the workbook, so your progress is untouched.
 """

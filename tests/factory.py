@@ -35,7 +35,8 @@ class KataSpec:
         files = ""
         if self.kind == "package":
             files = f"files = {sorted(self.solution)!r}\n".replace("'", '"')
-        return textwrap.dedent(f"""
+        return (
+            textwrap.dedent(f"""
             [[kata]]
             id = "1.{self.number}"
             slug = "{self.slug}"
@@ -44,7 +45,10 @@ class KataSpec:
             topics = ["demo"]
             hints = ["first hint", "second hint"]
             talking_points = ["a point"]
-            """) + files + textwrap.dedent(self.extra)
+            """)
+            + files
+            + textwrap.dedent(self.extra)
+        )
 
     def write_files(self, tree: Path, texts: dict[str, str]) -> None:
         for name, text in texts.items():

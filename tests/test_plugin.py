@@ -345,7 +345,9 @@ def test_budget_names_the_repeated_statement_and_compares_with_the_reference(dem
     )
     assert "ran 5 times" in check["message"] and "N+1" in check["message"]
     assert "selectinload() or joinedload()" in check["message"]
-    learner_sql = [s for s in check["statements"] if s["origin"] == "learner" and s["type"] == "sql"]
+    learner_sql = [
+        s for s in check["statements"] if s["origin"] == "learner" and s["type"] == "sql"
+    ]
     assert len(learner_sql) == 6
     assert check["reference_statements"] == 2, (
         "the reference ran the same check on a fresh database"

@@ -59,7 +59,8 @@ def resolve_target(db: str | None, db_url: str | None) -> DatabaseTarget:
 
 def unreachable_message(url: str, reason: str) -> str:
     return (
-        f"Could not connect to Postgres at {mask_password(url)} ({reason.strip().splitlines()[0]}). "
+        f"Could not connect to Postgres at {mask_password(url)} "
+        f"({reason.strip().splitlines()[0]}). "
         "Start the workbook's database with `docker compose up -d` (then wait a few seconds for "
         f"it to become healthy), or point {URL_VARIABLE} / --db-url at a server you have. "
         "Without Postgres, leave out --db postgres: the checks run on SQLite."

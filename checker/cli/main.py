@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from checker import __version__
 from checker.errors import CheckerError
@@ -31,7 +32,7 @@ COMMANDS = {
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one paragraph, exit 2, no usage dump
+    def error(self, message: str) -> NoReturn:  # one paragraph, exit 2, no usage dump
         raise CheckerError(f"{message}. Run `{self.prog} --help` for usage.")
 
 
@@ -63,7 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="checker",
         description="Grade the SQLAlchemy + FastAPI katas. Edit files in katas/, then check them.",
-        epilog="Start with `checker next`. Exit codes: 0 passed, 1 a check failed, 2 usage or setup error.",
+        epilog="Start with `checker next`. "
+        "Exit codes: 0 passed, 1 a check failed, 2 usage or setup error.",
     )
     parser.add_argument("--version", action="version", version=f"checker {__version__}")
     _database_options(parser, suppress=False)

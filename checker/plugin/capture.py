@@ -162,7 +162,8 @@ def repetition_hint(statements: list[Statement]) -> str:
         return (
             f"Hint: `{shown}` ran {times} times, once per object of an earlier query: your code "
             f"loads {rows} lazily inside a loop (the N+1 problem). An eager-loading option on the "
-            "query that loads the parents (selectinload() or joinedload()) fetches them all at once."
+            "query that loads the parents (selectinload() or joinedload()) fetches them all at "
+            "once."
         )
     return (
         f"Hint: `{shown}` ran {times} times, once per item. One statement can do them all "

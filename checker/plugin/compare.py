@@ -126,7 +126,9 @@ def assert_rows_match(got: Any, expected: Any, *, ordered: bool, what: str = "th
             unexpected,
         )
     if ordered and got_rows != expected_rows:
-        first = next(i for i, (g, e) in enumerate(zip(got_rows, expected_rows)) if g != e)
+        first = next(
+            i for i, (g, e) in enumerate(zip(got_rows, expected_rows, strict=True)) if g != e
+        )
         _fail(
             "order",
             f"{what} returned the right rows in the wrong order: row {first + 1} is "

@@ -1,11 +1,11 @@
 """The fixtures checks use to reach the learner's code and a database of their own.
 
-  kata       the module under test (katas/ by default; --kata-root / --kata-tree change it)
-  reference  the solution module, for differential checks
-  db         which database this run uses (`db.dialect` is "sqlite" or "postgresql")
-  db_url     the URL of a fresh, empty database for this check only
-  engine     an Engine on that database; session: a Session on it
-  queries    the SQL the check's body sent, with `queries.budget(n, "what")`
+kata       the module under test (katas/ by default; --kata-root / --kata-tree change it)
+reference  the solution module, for differential checks
+db         which database this run uses (`db.dialect` is "sqlite" or "postgresql")
+db_url     the URL of a fresh, empty database for this check only
+engine     an Engine on that database; session: a Session on it
+queries    the SQL the check's body sent, with `queries.budget(n, "what")`
 """
 
 from __future__ import annotations

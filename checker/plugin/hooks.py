@@ -9,7 +9,7 @@ outcome. It emits data only; the CLI renders it.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -102,7 +102,9 @@ class GradingHooks:
             message = str(report.longrepr)[-2000:]
             self.state.stream.emit("collection_error", id=report.nodeid, message=message)
 
-    def pytest_collection_modifyitems(self, config: pytest.Config, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
         on_sqlite = self.state.databases.kind == "sqlite"
         for item in items:
             kata, _ = kata_of(item.path)
@@ -112,11 +114,15 @@ class GradingHooks:
                 item.add_marker(pytest.mark.skip(reason=NEEDS_POSTGRES_REASON))
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
-        checks = [{"id": item.nodeid, "kata_id": kata_of(item.path)[0].id} for item in session.items]
+        checks = [
+            {"id": item.nodeid, "kata_id": kata_of(item.path)[0].id} for item in session.items
+        ]
         self.state.stream.emit("collected", checks=checks)
 
     @pytest.hookimpl(wrapper=True)
-    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[Any]:
+    def pytest_runtest_protocol(
+        self, item: pytest.Item, nextitem: pytest.Item | None
+    ) -> Iterator[Any]:
         state = self.state
         kata, root = kata_of(item.path)
         state.stream.emit("check_start", id=item.nodeid, kata_id=kata.id)
@@ -177,7 +183,9 @@ def _new_result(item: pytest.Item, kata_id: str) -> dict[str, Any]:
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> Iterator[Any]:
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[Any]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     if call.excinfo is None:
         report = yield
     else:
@@ -225,7 +233,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[Any]) -> 
     return report
 
 
-def _count_on_reference(item: pytest.Item, nextitem: pytest.Item | None, state: RunState) -> int | None:
+def _count_on_reference(
+    item: pytest.Item, nextitem: pytest.Item | None, state: RunState
+) -> int | None:
     """Run the failed check once more with the reference solution as `kata`, counting the
     statements it sends, so the learner sees "yours: 51, the reference: 2"."""
     from _pytest.runner import runtestprotocol

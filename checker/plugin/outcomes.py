@@ -73,7 +73,9 @@ def classify(exc: BaseException, context: Context) -> Failure:
         frames = frames_inside(exc, context.learner_code)
         function = frames[-1][2] + "()" if frames else "this part"
         todo = f" (TODO: {text})" if text else ""
-        return Failure(LEARNER_ERROR, KIND_TODO, f"`{function}` is not written yet{todo}.", learner_site)
+        return Failure(
+            LEARNER_ERROR, KIND_TODO, f"`{function}` is not written yet{todo}.", learner_site
+        )
     expectation = isinstance(exc, AssertionError | pytest.fail.Exception)
     if expectation and (context.when == "call" or context.learner_called):
         message, _, _ = text.partition("\nassert ")
@@ -86,7 +88,9 @@ def classify(exc: BaseException, context: Context) -> Failure:
 def _learner_error(exc: BaseException, learner_site: str | None, check_site: str | None) -> Failure:
     name = type(exc).__name__
     if learner_site:
-        return Failure(LEARNER_ERROR, KIND_EXCEPTION, f"Your code raised {name}: {exc}", learner_site)
+        return Failure(
+            LEARNER_ERROR, KIND_EXCEPTION, f"Your code raised {name}: {exc}", learner_site
+        )
     # Raised inside a library the check called with the learner's objects (a model that does not
     # map, say): the line to look at is the check's call, but the cause is in the learner's code.
     return Failure(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+
 import pytest
 
 from checker.plugin.capture import Capture
@@ -49,7 +50,9 @@ class RunState:
     def __init__(self, config: pytest.Config) -> None:
         option = config.option
         self.kata_root = Path(option.kata_root).resolve() if option.kata_root else None
-        self.trees = {k: Path(v).resolve() for k, v in _pairs(option.kata_tree, "--kata-tree").items()}
+        self.trees = {
+            k: Path(v).resolve() for k, v in _pairs(option.kata_tree, "--kata-tree").items()
+        }
         self.timeouts = {
             k: float(v) for k, v in _pairs(option.kata_timeout, "--kata-timeout").items()
         }
@@ -69,7 +72,9 @@ class RunState:
 
     def learner_code(self, kata: Kata, root: Path) -> Path:
         """The file or package folder being graded as the learner's code in this check."""
-        tree = root / SOLUTION_TREE if self.rerunning_on_reference else self.learner_tree(kata, root)
+        tree = (
+            root / SOLUTION_TREE if self.rerunning_on_reference else self.learner_tree(kata, root)
+        )
         return tree / files_of(kata).entry
 
     def mark_learner_called(self) -> None:
@@ -84,7 +89,10 @@ class RunState:
         if role == REFERENCE:
             path, name = root / SOLUTION_TREE / files.entry, files.module_name(SOLUTION_TREE)
         else:
-            path, name = self.learner_tree(kata, root) / files.entry, files.module_name(LEARNER_TREE)
+            path, name = (
+                self.learner_tree(kata, root) / files.entry,
+                files.module_name(LEARNER_TREE),
+            )
         shown = display_path(path, root) + ("/" if files.is_package else "")
         try:
             loaded: KataModule | KataLoadError = KataModule(
@@ -102,4 +110,3 @@ class RunState:
     def stop(self) -> None:
         self.databases.stop()
         self.stream.close()
-

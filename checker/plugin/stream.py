@@ -16,7 +16,9 @@ class StreamWriter:
     def __init__(self, path: Path | None) -> None:
         # O_APPEND: each record is one write() of a whole line, never interleaved or half-seen.
         self._fd = (
-            os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600) if path is not None else None
+            os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            if path is not None
+            else None
         )
 
     def emit(self, type_: str, **fields: Any) -> None:

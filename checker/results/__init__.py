@@ -1,7 +1,7 @@
 """What a run of checks found: the data the child process streams, every command returns and one
 renderer shows. The shapes are declared once, in `schema.json` beside this file (its
-`schema_version` is `SCHEMA_VERSION`); `to_json()` gives what `--json` prints, and the tests validate
-every `--json` output and every streamed record against that schema.
+`schema_version` is `SCHEMA_VERSION`); `to_json()` gives what `--json` prints, and the tests
+validate every `--json` output and every streamed record against that schema.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ SCHEMA_VERSION = 2
 # The outcome of one check.
 PASSED = "passed"
 FAILED = "failed"  # the check's expectation was not met
-LEARNER_ERROR = "learner_error"  # the learner's code raised (or is not written yet, or won't import)
+LEARNER_ERROR = (
+    "learner_error"  # the learner's code raised (or is not written yet, or won't import)
+)
 CHECK_ERROR = "check_error"  # the workbook's fault: a fixture, collection, or the check itself
 SKIPPED = "skipped"  # did not run (never a pass); the reason says why
 NEEDS_POSTGRES = "needs_postgres"  # a Postgres-only check on SQLite: not run, not a pass

@@ -98,7 +98,10 @@ def _completeness(evidence: KataEvidence) -> tuple[str, str | None]:
             f"{missing[0]}); a pass needs every check to run and pass."
         )
     if _count(checks, NEEDS_POSTGRES) == len(checks):
-        return KATA_INCOMPLETE, "Every check of this kata needs Postgres: run it with --db postgres."
+        return (
+            KATA_INCOMPLETE,
+            "Every check of this kata needs Postgres: run it with --db postgres.",
+        )
     return KATA_PASSED, None
 
 

@@ -213,7 +213,7 @@ def _load_katas(root: Path, number: int, dir_name: str) -> tuple[Kata, ...]:
     if not isinstance(raw_katas, list):
         raise CatalogError(rel, "kata", "should be an array of tables ([[kata]])")
     katas = tuple(_load_kata(raw, i, number, dir_name, rel) for i, raw in enumerate(raw_katas))
-    for index, (before, after) in enumerate(zip(katas, katas[1:]), start=1):
+    for index, (before, after) in enumerate(zip(katas, katas[1:], strict=False), start=1):
         if after.number <= before.number:
             raise CatalogError(
                 rel,

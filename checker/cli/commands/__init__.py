@@ -1,1 +1,2 @@
-"""One module per command. Each returns plain data (and an exit code); `checker.cli.render` renders it."""
+"""One module per command group. Each builds plain data (and an exit code); `checker.cli.render`
+turns it into text or JSON."""

@@ -48,7 +48,9 @@ def show_phase(
     if as_json:
         ui.print_json(run.to_json())
     else:
-        first_open = next((k for k in run.katas if k.status not in (KATA_PASSED, KATA_NOT_RUN)), None)
+        first_open = next(
+            (k for k in run.katas if k.status not in (KATA_PASSED, KATA_NOT_RUN)), None
+        )
         ui.render_phase_run(run, catalog.root, title, first_open)
     return 0 if run.all_passed else 1
 
@@ -64,7 +66,9 @@ def next_kata(
             continue
         files = files_of(kata)
         instructions = files.instructions(catalog.root)
-        ui.render_instructions(kata, instructions, result.file, catalog.root, catalog.lesson_of(kata))
+        ui.render_instructions(
+            kata, instructions, result.file, catalog.root, catalog.lesson_of(kata)
+        )
         ui.render_kata_result(result, catalog.root)
         ui.render_next_step(result, catalog.root)
         if edit:

@@ -30,7 +30,9 @@ def list_katas(catalog: Catalog, as_json: bool) -> int:
 def show(catalog: Catalog, kata: Kata) -> int:
     files = files_of(kata)
     lesson = catalog.lesson_of(kata)
-    ui.render_instructions(kata, files.instructions(catalog.root), files.shown(), catalog.root, lesson)
+    ui.render_instructions(
+        kata, files.instructions(catalog.root), files.shown(), catalog.root, lesson
+    )
     return 0
 
 

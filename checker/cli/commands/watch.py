@@ -36,37 +36,41 @@ QUIT, RERUN = "quit", "rerun"
 class _Keys:
     """Single key presses from the terminal, without Enter (cbreak mode), pausable for an editor."""
 
-    def __init__(self, events: queue.Queue) -> None:
+    def __init__(self, events: queue.Queue[tuple[str, Any]]) -> None:
         self.events = events
         self.paused = threading.Event()
         self.stopped = threading.Event()
-        self._saved = None
-        self.fd = sys.stdin.fileno() if sys.stdin.isatty() else None
+        self._saved: list[Any] | None = None
+        self.fd: int | None = sys.stdin.fileno() if sys.stdin.isatty() else None
 
     def start(self) -> None:
         if self.fd is None:
             return
         self._cbreak(True)
-        threading.Thread(target=self._read, daemon=True, name="checker-keys").start()
+        threading.Thread(
+            target=self._read, args=(self.fd,), daemon=True, name="checker-keys"
+        ).start()
 
     def _cbreak(self, on: bool) -> None:
         import termios
         import tty
 
+        if self.fd is None:
+            return
         if on:
             self._saved = termios.tcgetattr(self.fd)
             tty.setcbreak(self.fd)
         elif self._saved is not None:
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
 
-    def _read(self) -> None:
+    def _read(self, fd: int) -> None:
         while not self.stopped.is_set():
             if self.paused.is_set():
                 time.sleep(0.05)
                 continue
-            ready, _, _ = select.select([self.fd], [], [], 0.1)
+            ready, _, _ = select.select([fd], [], [], 0.1)
             if ready and not self.paused.is_set():
-                self.events.put((KEY, os.read(self.fd, 1).decode(errors="ignore").lower()))
+                self.events.put((KEY, os.read(fd, 1).decode(errors="ignore").lower()))
 
     def pause(self) -> None:
         if self.fd is not None:
@@ -136,7 +140,7 @@ class WatchSession:
             if k.id != self.kata.id and progress.status(k) != KATA_PASSED
         ]
         after = [k for k in later if (k.phase, k.number) > (self.kata.phase, self.kata.number)]
-        return (after or later or [None])[0]
+        return (after or later or [None])[0]  # type: ignore[list-item]
 
     def show(self) -> None:
         assert self.result is not None
@@ -153,7 +157,8 @@ class WatchSession:
     def drain(self) -> tuple[float | None, list[str]]:
         """Everything queued since the last run: saves of the kata's files collapse into one
         (the time of the first); keys are kept in order."""
-        first_change, keys = None, []
+        first_change: float | None = None
+        keys: list[str] = []
         while True:
             try:
                 kind, value = self.events.get_nowait()

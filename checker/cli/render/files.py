@@ -34,7 +34,9 @@ def render_written(written: list[Written], verb: str) -> None:
         for name in item.files:
             out.print(f"{verb} {escape(name)}")
     if verb == "reset":
-        out.print("`checker backups` lists your backups; `checker restore N.M` puts the latest back.")
+        out.print(
+            "`checker backups` lists your backups; `checker restore N.M` puts the latest back."
+        )
 
 
 def render_stale_stubs(changes: list[StubChange]) -> None:
@@ -42,7 +44,11 @@ def render_stale_stubs(changes: list[StubChange]) -> None:
         for name in change.files:
             out.print(f"out of sync: {escape(name)}")
     count = sum(len(c.files) for c in changes)
-    out.print(f"{count} stub(s) out of sync." if changes else "All stubs are in sync with their solutions.")
+    out.print(
+        f"{count} stub(s) out of sync."
+        if changes
+        else "All stubs are in sync with their solutions."
+    )
 
 
 def backups_json(found: list[Backup]) -> dict[str, Any]:
@@ -55,7 +61,10 @@ def backups_json(found: list[Backup]) -> dict[str, Any]:
 
 def render_backups(found: list[Backup]) -> None:
     if not found:
-        out.print("No backups yet. `checker reset` and `checker stubs` back up a file before replacing it.")
+        out.print(
+            "No backups yet. `checker reset` and `checker stubs` back up a file before "
+            "replacing it."
+        )
         return
     table = Table(title="Backups, newest first", box=table_box(), title_justify="left")
     for column in ("id", "taken", "files"):
@@ -81,8 +90,10 @@ def render_solution(kata: Kata, sources: dict[str, str]) -> None:
         else:
             from rich.syntax import Syntax
 
-            theme = {"theme": "ansi_dark", "background_color": "default"}
-            out.print(Syntax(source, "python", line_numbers=True, **theme))
+            shown = Syntax(
+                source, "python", line_numbers=True, theme="ansi_dark", background_color="default"
+            )
+            out.print(shown)
     out.print("\n[bold]Talking points[/] (what a mentor would ask you about this kata):")
     for point in kata.talking_points:
         out.print(f"  - {escape(point)}")

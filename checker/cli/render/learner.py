@@ -41,7 +41,8 @@ def render_status(view: StatusView) -> None:
     following = view.next_kata
     if following:
         out.print(
-            f"Next: kata {following.kata_id} — {escape(following.title)}. Run `checker next` to see "
+            f"Next: kata {following.kata_id} — {escape(following.title)}. "
+            "Run `checker next` to see "
             "what to build, or `checker phase N` to grade a whole phase."
         )
     else:
@@ -84,7 +85,10 @@ def render_hints(kata: Kata, shown: int) -> None:
 
 
 def render_moving_on(result: KataResult) -> None:
-    out.print(f"Kata {result.kata_id} already {result.headline.replace('passed', 'passes', 1)}; moving on.")
+    out.print(
+        f"Kata {result.kata_id} already {result.headline.replace('passed', 'passes', 1)}; "
+        "moving on."
+    )
 
 
 def render_all_passed() -> None:
@@ -96,7 +100,9 @@ def render_editor_command(command: str) -> None:
 
 
 def render_nothing_to_watch() -> None:
-    out.print("Every kata passes: there is nothing to watch. `checker watch N.M` watches one anyway.")
+    out.print(
+        "Every kata passes: there is nothing to watch. `checker watch N.M` watches one anyway."
+    )
 
 
 def render_stopped_watching() -> None:
@@ -123,8 +129,7 @@ def render_watch(
             )
         else:
             out.print(
-                f"\n[green]{escape(passes(result))} — and it was the last one "
-                "left. Well done![/]"
+                f"\n[green]{escape(passes(result))} — and it was the last one left. Well done![/]"
             )
     else:
         where = escape(clickable(result.file, root))

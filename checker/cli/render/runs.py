@@ -42,7 +42,9 @@ _MARKS = {
 SHOW_STATEMENTS = 8
 
 
-def _fold(statements: tuple[Statement, ...], dropped: int, limit: int = SHOW_STATEMENTS) -> list[str]:
+def _fold(
+    statements: tuple[Statement, ...], dropped: int, limit: int = SHOW_STATEMENTS
+) -> list[str]:
     groups = group_repeats(statements)
     lines = []
     for sql, count, params in groups[:limit]:
@@ -94,7 +96,9 @@ def _render_sql(check: CheckResult) -> None:
         if check.reference_statements is not None
         else ""
     )
-    out.print(f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]")
+    out.print(
+        f"      [dim]SQL your code sent: {sent} statement{'s' if sent != 1 else ''}{versus}[/]"
+    )
     for line in _fold(mine, check.statements_dropped):
         out.print(_sql_line(line))
 
@@ -142,7 +146,7 @@ def render_kata_result(result: KataResult, root: Path) -> None:
 
 
 def passes(result: KataResult) -> str:
-    """"Kata 1.3 passes", or "Kata 1.3 passed on SQLite — 2 checks need Postgres"."""
+    """ "Kata 1.3 passes", or "Kata 1.3 passed on SQLite — 2 checks need Postgres"."""
     if result.headline == KATA_PASSED:
         return f"Kata {result.kata_id} passes"
     return f"Kata {result.kata_id} {result.headline}"

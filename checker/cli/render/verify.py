@@ -32,6 +32,6 @@ def render_verify(result: VerifyResult) -> None:
     for v in result.verdicts:
         for problem in v.problems:
             out.print(f"  kata {v.kata_id}: {escape(problem)}")
-    for problem in result.phase_problems:
-        out.print(f"  {problem.where}: {escape(problem.what)}")
+    for phase_problem in result.phase_problems:
+        out.print(f"  {phase_problem.where}: {escape(phase_problem.what)}")
     out.print(f"[bold]{escape(result.summary)}[/]")

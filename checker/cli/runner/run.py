@@ -116,7 +116,9 @@ def _run_child(plan: Plan, launch: Launch, folder: Path, attempt: int) -> ChildR
         )
     if code not in _NORMAL_EXITS and child.interrupted is None:
         what = "stopped responding" if code is None else f"failed (pytest exit code {code})"
-        raise CheckerError(f"The grader's test run {what} before any check started:\n{output[-1500:]}")
+        raise CheckerError(
+            f"The grader's test run {what} before any check started:\n{output[-1500:]}"
+        )
     return child
 
 

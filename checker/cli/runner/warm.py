@@ -2,7 +2,8 @@
 then forks a fresh child for every run.
 
 The child imports the learner's module anew (so an edit is always seen), runs the checks with
-`pytest.main`, and exits; a crash or a hang in learner code takes down only that child. `gc.freeze()`
+`pytest.main`, and exits; a crash or a hang in learner code takes down only that child.
+`gc.freeze()`
 before forking keeps the imported objects out of the child's garbage collector, so copy-on-write
 pages stay shared and the first collection in the child is cheap.
 
@@ -55,7 +56,9 @@ def _preload() -> None:
             pass
 
 
-def _run_forked(args: list[str], cwd: str, stream: Path, output: str, backstop: float) -> int | None:
+def _run_forked(
+    args: list[str], cwd: str, stream: Path, output: str, backstop: float
+) -> int | None:
     pid = os.fork()
     if pid == 0:  # the child: run the checks, then leave without running the worker's cleanup
         code = 4

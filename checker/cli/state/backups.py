@@ -65,7 +65,9 @@ def list_backups(root: Path) -> list[Backup]:
         return []
     found = []
     for stamp_dir in folder.iterdir():
-        files = tuple(sorted(p.relative_to(stamp_dir).as_posix() for p in stamp_dir.rglob("*") if p.is_file()))
+        files = tuple(
+            sorted(p.relative_to(stamp_dir).as_posix() for p in stamp_dir.rglob("*") if p.is_file())
+        )
         if stamp_dir.is_dir() and files:
             found.append(Backup(stamp_dir.name, files, stamp_dir))
     return sorted(found, key=lambda b: b.stamp, reverse=True)

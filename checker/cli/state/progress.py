@@ -15,8 +15,8 @@ from typing import Any
 
 from checker.cli.state.atomic import write_json_atomic
 from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult, status_words
-from checker.workbook.kinds import LEARNER_TREE, files_of
 from checker.workbook.catalog import Catalog, Kata
+from checker.workbook.kinds import LEARNER_TREE, files_of
 from checker.workbook.paths import state_dir
 
 EDITED = "edited"  # passed once, changed since: unknown until checked again

@@ -113,12 +113,19 @@ def _grade_rounds(
     def grade(name: str) -> tuple[str, RunResult]:
         trees = rounds[name]
         if name == SOLUTION_ROUND:
-            run = run_checks(catalog.root, katas, target, kata_root=catalog.root / "solutions", launch=launch)
+            run = run_checks(
+                catalog.root, katas, target, kata_root=catalog.root / "solutions", launch=launch
+            )
             return name, run
         graded = [k for k in katas if k.id in trees]
         # A mutant is caught by its first failing check; the stub's checks all run, to count them.
         run = run_checks(
-            catalog.root, graded, target, trees=trees, launch=launch, first_failure=name != STUB_ROUND
+            catalog.root,
+            graded,
+            target,
+            trees=trees,
+            launch=launch,
+            first_failure=name != STUB_ROUND,
         )
         return name, run
 
@@ -138,7 +145,8 @@ def _solution_problems(solved: KataResult) -> list[str]:
     if solved.status == KATA_PASSED:
         return []
     detail = solved.problem or "; ".join(
-        f"{c.name}: {c.message.splitlines()[0] if c.message else c.outcome}" for c in solved.failures
+        f"{c.name}: {c.message.splitlines()[0] if c.message else c.outcome}"
+        for c in solved.failures
     )
     return [f"the solution does not pass ({solved.headline}): {detail}"]
 
@@ -160,7 +168,8 @@ def _judge_kata(kata: Kata, outcome: dict[str, RunResult], problems: list[str]) 
         graded = _find(outcome[f"mutant{j}"], kata.id)
         if graded.status == KATA_BROKEN:
             problems.append(
-                f"mutant {mutant.name!r} breaks the file instead of making a mistake: {graded.problem}"
+                f"mutant {mutant.name!r} breaks the file instead of making a mistake: "
+                f"{graded.problem}"
             )
         elif graded.status == KATA_PASSED:
             problems.append(f"mutant {mutant.name!r} is not caught: every check passes on it")
@@ -201,5 +210,7 @@ def verify(
             verdicts.append(_judge_kata(kata, outcome, statics[kata.id]))
             continue
         problems = statics[kata.id] or [f"not run: needs {kata.db}"]
-        verdicts.append(KataVerdict(kata.id, kata.title, tuple(problems), mutants_total=len(kata.mutants)))
+        verdicts.append(
+            KataVerdict(kata.id, kata.title, tuple(problems), mutants_total=len(kata.mutants))
+        )
     return VerifyResult(target.label, False, tuple(verdicts), by_phase)

@@ -44,9 +44,13 @@ def _catalog_problems(catalog: Catalog, kata: Kata) -> list[str]:
 
 def _missing_files(catalog: Catalog, files: KataFiles) -> list[str]:
     root = catalog.root
-    problems = [f"its checks file {files.checks} is missing"] if not (root / files.checks).exists() else []
+    problems = (
+        [f"its checks file {files.checks} is missing"] if not (root / files.checks).exists() else []
+    )
     for tree, label in ((SOLUTION_TREE, "solution"), (LEARNER_TREE, "stub")):
-        problems += [f"its {label} file {tree}/{name} is missing" for name in files.missing(root / tree)]
+        problems += [
+            f"its {label} file {tree}/{name} is missing" for name in files.missing(root / tree)
+        ]
     return problems
 
 
@@ -57,7 +61,10 @@ def _instructions_problem(catalog: Catalog, files: KataFiles) -> str | None:
     except (OSError, SyntaxError) as exc:
         return f"its instructions file {path.name} cannot be read: {exc}"
     if not docstring:
-        return f"its solution's {path.name} has no docstring (the docstring is the kata's instructions)"
+        return (
+            f"its solution's {path.name} has no docstring "
+            "(the docstring is the kata's instructions)"
+        )
     return None
 
 
@@ -71,11 +78,15 @@ def _source_problems(catalog: Catalog, files: KataFiles) -> list[str]:
     except MarkerError as exc:
         return problems + [f"solution markers: {exc}"]
     if files.regions(root) == 0:
-        problems.append("its solution has no BEGIN SOLUTION region, so the stub would be the answer")
+        problems.append(
+            "its solution has no BEGIN SOLUTION region, so the stub would be the answer"
+        )
     learner = files.read(root / LEARNER_TREE)
     for name, stub in stubs.items():
         if name in learner and learner[name] != stub:
-            problems.append(f"{LEARNER_TREE}/{name} is out of sync with its solution (run `checker stubs`)")
+            problems.append(
+                f"{LEARNER_TREE}/{name} is out of sync with its solution (run `checker stubs`)"
+            )
     for mutant in files.kata.mutants:
         try:
             files.mutated(root, mutant)
@@ -107,5 +118,7 @@ def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
             )
         )
     if not (catalog.root / phase.lesson_path).exists():
-        problems.append(Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing"))
+        problems.append(
+            Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing")
+        )
     return problems

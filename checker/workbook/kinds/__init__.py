@@ -108,7 +108,11 @@ class KataFiles:
         return texts
 
     def missing(self, tree: Path) -> list[str]:
-        return [name for name, path in zip(self.relative, self.paths(tree), strict=True) if not path.exists()]
+        return [
+            name
+            for name, path in zip(self.relative, self.paths(tree), strict=True)
+            if not path.exists()
+        ]
 
     def stubs(self, root: Path) -> dict[str, str]:
         """The learner's files generated from the solution's (raises MarkerError)."""
@@ -178,4 +182,3 @@ class KataFiles:
 
 def files_of(kata: Kata) -> KataFiles:
     return KataFiles(kata, kinds()[kata.kind])
-
