@@ -55,6 +55,15 @@ KATA_STATUSES = (
 )
 
 
+def as_json(value: Any) -> Any:
+    """A dataclass's `asdict()` made JSON-shaped: tuples become lists."""
+    if isinstance(value, dict):
+        return {key: as_json(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [as_json(item) for item in value]
+    return value
+
+
 def group_repeats(statements: Any) -> list[tuple[str, int, str]]:
     """(sql, times, first parameters) for each run of consecutive identical statements, so an
     N+1 loop reads as one statement ×N. Takes anything with `.sql` and `.params`."""
@@ -134,7 +143,7 @@ class CheckResult:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        return as_json(asdict(self))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -161,7 +170,7 @@ class KataResult:
         return status_words(self.status, self.needs_postgres)
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data: dict[str, Any] = as_json(asdict(self))
         data["headline"] = self.headline
         data["passed_checks"] = self.passed_count
         data["total_checks"] = len(self.checks)
