@@ -232,6 +232,8 @@ def test_a_hang_that_ignores_the_alarm_is_killed_by_the_backstop(workbook, cli):
     assert katas["1.1"]["status"] == "timeout", katas["1.1"]
     others = [k for k in katas.values() if k["kata_id"] != "1.1"]
     assert all(k["status"] != "not run" and k["checks"] for k in others), others
+    before = [c["outcome"] for c in katas["1.1"]["checks"]]
+    assert before[:4] == ["passed"] * 4, "a kill loses nothing the child already reported"
 
 
 def test_kata_json_matches_the_schema(workbook, cli):

@@ -287,3 +287,25 @@ def test_postgres_only_checks_say_needs_postgres_on_sqlite(small, cli):
     assert "passed on SQLite — 1 check needs Postgres" in listed.out
     status = cli("status")
     assert "Kata 1.1: passed on SQLite — 1 check needs Postgres" in status.out
+
+
+def test_a_katas_catalog_timeout_holds_and_the_command_line_overrides_it(
+    tmp_path, monkeypatch, cli
+):
+    slow = KataSpec(
+        1,
+        "slow",
+        {
+            "k01_slow.py": '"""Kata 1.1 — Slow."""\n\n\ndef wait():\n    import time\n\n    time.sleep(30)\n'
+        },
+        "def test_wait(kata):\n    kata.wait()\n",
+        extra="timeout = 0.5\n",
+    )
+    root = write_workbook(tmp_path / "slow", [slow])
+    monkeypatch.setenv("CHECKER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    own = json.loads(cli("kata", "1.1", "--json").out)["katas"][0]
+    assert own["status"] == "timeout" and "(0.5 s)" in own["problem"], own
+    overridden = json.loads(cli("kata", "1.1", "--json", "--timeout", "1").out)["katas"][0]
+    assert overridden["status"] == "timeout" and "(1 s)" in overridden["problem"], overridden
+    assert overridden["checks"][0]["timings"]["call"] > 0.9

@@ -385,3 +385,76 @@ def test_rows_ladder_reports_count_columns_values_and_order(demo):
     )
     assert checks_["test_order"]["comparison"]["stage"] == "order"
     assert "ORDER BY" in checks_["test_order"]["message"]
+
+
+def test_an_error_before_the_learners_code_ran_is_the_workbooks_and_says_so(demo):
+    result, report = demo("""
+        import pytest
+
+        @pytest.fixture
+        def broken():
+            raise ValueError("the fixture's own bug")
+
+        def test_fixture(broken, kata):
+            assert kata.answer() == 42, "answer() should be 42."
+
+        def test_check_itself(kata):
+            settings = {}
+            limit = settings["limit"]  # the check's own bug, before it calls the kata
+            assert kata.answer() == limit, "answer() should be the limit."
+    """)
+    result.assert_outcomes(errors=1, failed=1)
+    checks = checks_by_name(report)
+    fixture, itself = checks["test_fixture"], checks["test_check_itself"]
+    assert (fixture["outcome"], fixture["kind"]) == ("check_error", "fixture")
+    assert (itself["outcome"], itself["kind"]) == ("check_error", "check")
+    for check in (fixture, itself):
+        assert "before your code was called" in check["message"]
+        assert "please report it" in check["message"]
+        assert "Your code raised" not in check["message"]
+        assert check["where"].startswith("phases/p1_demo/test_k01_demo.py:")
+
+
+def test_an_error_in_the_learners_code_is_the_learners(demo):
+    result, report = demo(
+        """
+        from sqlalchemy.orm import configure_mappers
+
+        def test_raises(kata):
+            assert kata.answer() == 42, "answer() should be 42."
+
+        def test_misuse(kata):
+            configure_mappers()
+            kata.Broken  # the learner's model: mapping it fails inside SQLAlchemy
+            kata.Broken.__table__.c.missing
+    """,
+        kata="""
+        def answer():
+            return {}["x"]
+
+        class Broken:
+            pass
+    """,
+    )
+    result.assert_outcomes(failed=2)
+    checks = checks_by_name(report)
+    raised = checks["test_raises"]
+    assert (raised["outcome"], raised["kind"]) == ("learner_error", "exception")
+    assert raised["message"] == "Your code raised KeyError: 'x'"
+    assert raised["where"] == "katas/p1_demo/k01_demo.py:2"
+    misuse = checks["test_misuse"]
+    assert misuse["outcome"] == "learner_error"
+    assert misuse["message"].startswith("AttributeError while the check used your code")
+
+
+def test_a_catalog_timeout_and_the_command_line_override(demo):
+    hang = """
+        import time
+
+        def test_slow():
+            time.sleep(30)
+    """
+    result, report = demo(hang, "-p", "pytest_timeout", "--kata-timeout", "1.1=0.3")
+    result.assert_outcomes(failed=1)
+    assert report["checks"][0]["outcome"] == "timed_out"
+    assert "0.3" in report["checks"][0]["message"]

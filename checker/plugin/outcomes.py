@@ -78,8 +78,11 @@ def classify(exc: BaseException, context: Context) -> Failure:
         )
     expectation = isinstance(exc, AssertionError | pytest.fail.Exception)
     if expectation and (context.when == "call" or context.learner_called):
-        message, _, _ = text.partition("\nassert ")
-        return Failure(FAILED, KIND_ASSERTION, message.strip() or text, check_site)
+        message = text.partition("\nassert ")[0].strip() or (
+            "A check's expectation was not met, but the check gives no message to say which: "
+            "a gap in the workbook, please report it."
+        )
+        return Failure(FAILED, KIND_ASSERTION, message, check_site)
     if learner_site or (context.learner_called and context.when != "teardown"):
         return _learner_error(exc, learner_site, check_site)
     return _check_error(exc, context, check_site)

@@ -68,6 +68,22 @@ def _instructions_problem(catalog: Catalog, files: KataFiles) -> str | None:
     return None
 
 
+def _silent_asserts(catalog: Catalog, files: KataFiles) -> list[str]:
+    """Asserts in the checks without a message: graded with --assert=plain, they would fail with
+    nothing to tell the learner what was called, what came back and what was expected."""
+    path = catalog.root / files.checks
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError):
+        return []  # a missing or broken check file is reported on its own
+    return [
+        f"{files.checks}:{node.lineno}: an assert without a message (say what was called, what "
+        "came back and what was expected)"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assert) and node.msg is None
+    ]
+
+
 def _source_problems(catalog: Catalog, files: KataFiles) -> list[str]:
     root = catalog.root
     problems = []
@@ -98,6 +114,7 @@ def _source_problems(catalog: Catalog, files: KataFiles) -> list[str]:
 def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
     files = files_of(kata)
     problems = _catalog_problems(catalog, kata) + _missing_files(catalog, files)
+    problems += _silent_asserts(catalog, files)
     if files.missing(catalog.root / SOLUTION_TREE):
         return problems
     return problems + _source_problems(catalog, files)
