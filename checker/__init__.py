@@ -1,7 +1,13 @@
 """The grader for the SQLAlchemy + FastAPI kata workbook.
 
-Only `ui.py` imports rich; every other module returns plain data so that the pretty view and
-`--json` never disagree.
+Three parts, one folder each:
+  checker/workbook/  the model both sides read: the catalog, kata kinds (which files a kata has),
+                     markers (stubs from solutions) and mutants
+  checker/plugin/    what runs in the learner's process: the pytest plugin, its fixtures, the
+                     per-check databases, statement capture, and the stream of results
+  checker/cli/       what runs in the `checker` command: commands, the runner that starts and
+                     watches the child, state (progress, backups) and the one renderer
+checker/results/ holds the result records both sides exchange and their JSON Schema.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

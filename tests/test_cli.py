@@ -219,6 +219,7 @@ def test_a_hanging_kata_is_stopped_and_the_others_still_graded(workbook, cli):
         workbook / "solutions/p1_core/k02_core_tables.py"
     ).exists() else None
     result = cli("phase", "1", "--timeout", "1", "--json")
+    validate_output(json.loads(result.out), "run")
     katas = {k["kata_id"]: k for k in json.loads(result.out)["katas"]}
     assert katas["1.1"]["status"] == "timeout", katas["1.1"]
     assert "time limit" in katas["1.1"]["problem"]
