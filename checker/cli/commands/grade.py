@@ -18,9 +18,14 @@ def grade(
     target: DatabaseTarget,
     timeout: float | None,
     launch: Launch = subprocess_launch,
+    live: bool = False,
 ) -> RunResult:
-    """Run the checks on the learner's files and remember the outcome."""
-    run = run_checks(catalog.root, katas, target, timeout=timeout, launch=launch)
+    """Run the checks on the learner's files and remember the outcome. `live` shows progress,
+    check by check, on a terminal."""
+    with ui.live_progress(live) as on_record:
+        run = run_checks(
+            catalog.root, katas, target, timeout=timeout, launch=launch, on_record=on_record
+        )
     Progress.load(catalog.root).record(run, {k.id: k for k in katas})
     return run
 
@@ -28,7 +33,7 @@ def grade(
 def show_kata(
     catalog: Catalog, kata: Kata, target: DatabaseTarget, timeout: float | None, as_json: bool
 ) -> int:
-    run = grade(catalog, [kata], target, timeout)
+    run = grade(catalog, [kata], target, timeout, live=not as_json)
     if as_json:
         ui.print_json(run.to_json())
     else:
@@ -44,7 +49,7 @@ def show_phase(
     title: str,
     as_json: bool,
 ) -> int:
-    run = grade(catalog, katas, target, timeout)
+    run = grade(catalog, katas, target, timeout, live=not as_json)
     if as_json:
         ui.print_json(run.to_json())
     else:

@@ -31,6 +31,7 @@ from checker.cli.render.learner import (
     render_stopped_watching,
     render_watch,
 )
+from checker.cli.render.progress import live_progress
 from checker.cli.render.runs import (
     render_kata_result,
     render_kata_run,
@@ -44,6 +45,7 @@ __all__ = [
     "backups_json",
     "clickable",
     "error",
+    "live_progress",
     "out",
     "print_json",
     "render_all_passed",

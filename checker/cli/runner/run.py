@@ -9,14 +9,14 @@ that hung or crashed the child is reported as such; the katas after it are grade
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from checker.cli.databases import DatabaseTarget, unreachable_message
 from checker.cli.runner.launch import Launch, backstop_for, subprocess_launch
-from checker.cli.runner.stream import StreamReader
+from checker.cli.runner.stream import StreamReader, StreamTail
 from checker.errors import CheckerError
 from checker.results import KATA_NOT_RUN, CheckResult, KataResult, RunResult
 from checker.results.pass_rule import KataEvidence, judge
@@ -102,9 +102,19 @@ class ChildRun:
             self.interrupted = current["kata_id"]
 
 
-def _run_child(plan: Plan, launch: Launch, folder: Path, attempt: int) -> ChildRun:
+OnRecord = Callable[[dict[str, Any]], None]
+
+
+def _run_child(
+    plan: Plan, launch: Launch, folder: Path, attempt: int, on_record: OnRecord | None
+) -> ChildRun:
     stream = folder / f"stream{attempt}.jsonl"
-    code, output = launch(plan.pytest_args(stream), plan.root, stream, plan.backstop())
+    args = plan.pytest_args(stream)
+    if on_record is None:
+        code, output = launch(args, plan.root, stream, plan.backstop())
+    else:
+        with StreamTail(stream, on_record):
+            code, output = launch(args, plan.root, stream, plan.backstop())
     reader = StreamReader(stream)
     reader.poll()
     child = ChildRun(reader.records, code, output)
@@ -157,8 +167,10 @@ def run_checks(
     timeout: float | None = None,
     launch: Launch = subprocess_launch,
     first_failure: bool = False,
+    on_record: OnRecord | None = None,
 ) -> RunResult:
-    """Grade `katas` (from katas/, or `kata_root`, or per-kata `trees`) on `target`."""
+    """Grade `katas` (from katas/, or `kata_root`, or per-kata `trees`) on `target`.
+    `on_record`, if given, sees every streamed record as it arrives."""
     ordered = list(katas)
     graded: dict[str, KataResult] = {}
     for kata in ordered:
@@ -174,7 +186,7 @@ def run_checks(
         while pending:
             attempt += 1
             plan = Plan(root, pending, target, kata_root, dict(trees or {}), timeout, first_failure)
-            child = _run_child(plan, launch, Path(folder), attempt)
+            child = _run_child(plan, launch, Path(folder), attempt, on_record)
             note = note or child.isolation_note
             for kata in pending:
                 if _finished(kata, child):

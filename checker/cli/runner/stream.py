@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -46,3 +48,33 @@ class StreamReader:
             elif record["type"] == "check" and started and record["id"] == started["id"]:
                 started = None
         return started
+
+
+class StreamTail:
+    """While a child runs, hands each record it streams to `on_record` as it arrives (a thread
+    polling the file), so the CLI can show progress check by check."""
+
+    POLL = 0.05
+
+    def __init__(self, path: Path, on_record: Callable[[dict[str, Any]], None]) -> None:
+        self._reader = StreamReader(path)
+        self._on_record = on_record
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._follow, daemon=True, name="checker-tail")
+
+    def _follow(self) -> None:
+        while not self._stop.wait(self.POLL):
+            self._deliver()
+        self._deliver()
+
+    def _deliver(self) -> None:
+        for record in self._reader.poll():
+            self._on_record(record)
+
+    def __enter__(self) -> StreamTail:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
