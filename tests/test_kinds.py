@@ -42,7 +42,7 @@ MODULE_CHECKS = """
     @pytest.mark.postgres_only
     def test_on_postgres(kata, db):
         \"\"\"The answer holds on Postgres too.\"\"\"
-        assert db.dialect == "postgresql" and kata.answer() == 42
+        assert db.dialect == "postgresql" and kata.answer() == 42, "answer() on Postgres."
 """
 
 PACKAGE_FILES = {
