@@ -42,6 +42,7 @@ def watch_latency(copy: Path, saves: int) -> list[float]:
     from checker.cli.databases import DatabaseTarget
     from checker.cli.runner.warm import WarmRunner
     from checker.workbook.catalog import load_catalog
+    from checker.workbook.kinds import files_of
 
     catalog = load_catalog(copy)
     kata = catalog.kata("1.1")
@@ -56,7 +57,7 @@ def watch_latency(copy: Path, saves: int) -> list[float]:
         ).start()
         session.run()  # warm up
         time.sleep(0.5)
-        path = copy / "katas" / kata.rel_path
+        path = files_of(kata).paths(copy / "katas")[0]
         for i in range(saves):
             path.write_text(path.read_text() + f"\n# save {i}\n")
             written.append(time.perf_counter())
