@@ -25,8 +25,11 @@ left open are closed (so a leaked connection cannot hold a lock that hangs the d
 backends of its role are terminated. At start-up a run drops what killed runs of this host left
 behind; `stop()` (also reached on Ctrl-C) drops whatever this run still holds.
 
-Costs, measured on Postgres 15 on a laptop-class machine: creating a check's role and schema about
-0.4 ms, dropping them about 0.9 ms, one round trip each (`measure_isolation_cost` measures them).
+Costs, medians on a local Postgres 15 (`bench/benchmark.py --isolation-only` measures them): one
+round trip each way, creating a check's role and schema 0.6 ms, dropping them 1.2 ms after the
+check has connected (0.9 ms if it never did); a schema alone costs 0.5 ms and 0.5-0.9 ms. The
+check's first connection (4.3 ms, most of it SQLAlchemy's first-connect queries) is the same
+either way.
 """
 
 from __future__ import annotations
