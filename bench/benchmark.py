@@ -1,11 +1,13 @@
 """How fast is the learner's loop? Run by hand (not in CI), on an idle machine:
 
-    .venv/bin/python bench/benchmark.py [--saves 20] [--postgres URL]
+    .venv/bin/python bench/benchmark.py [--saves 20] [--postgres URL] [--isolation-only]
 
 (a) `checker kata 1.1` against plain `pytest` on the same check file (medians of 5 runs);
 (b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold
-`checker kata`;
-(c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL).
+    `checker kata`;
+(c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL);
+(d) what isolating one check costs: making its database, its first connection, dropping it
+    (medians over --checks checks), on SQLite (and Postgres, given a URL).
 Everything runs on a private copy of the workbook, so your progress is untouched.
 """
 
@@ -21,6 +23,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -71,11 +74,39 @@ def watch_latency(copy: Path, saves: int) -> list[float]:
     return latencies
 
 
+def isolation_costs(postgres: str | None, checks: int) -> list[dict[str, Any]]:
+    from checker.cli.databases import normalize_postgres_url
+    from checker.plugin.isolation import measure_isolation_cost
+
+    costs = [measure_isolation_cost("sqlite", None, checks)]
+    if postgres:
+        costs.append(measure_isolation_cost("postgres", normalize_postgres_url(postgres), checks))
+    return costs
+
+
+def print_isolation_costs(costs: list[dict[str, Any]]) -> None:
+    print(f"\n(d) per-check isolation, median ms over {costs[0]['n']} checks")
+    print(f"{'database':10} {'isolation':10} {'create':>7} {'connect':>8} {'drop':>7} {'total':>7}")
+    for cost in costs:
+        total = cost["create_ms"] + cost["connect_ms"] + cost["drop_ms"]
+        print(
+            f"{cost['kind']:10} {cost['isolation']:10} {cost['create_ms']:7.2f} "
+            f"{cost['connect_ms']:8.2f} {cost['drop_ms']:7.2f} {total:7.2f}"
+        )
+        if cost["note"]:
+            print(f"  {cost['note']}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--saves", type=int, default=20)
-    parser.add_argument("--postgres", help="a Postgres URL for (c) on Postgres")
+    parser.add_argument("--postgres", help="a Postgres URL for (c) and (d) on Postgres")
+    parser.add_argument("--checks", type=int, default=200, help="checks measured for (d)")
+    parser.add_argument("--isolation-only", action="store_true", help="run (d) alone")
     args = parser.parse_args()
+    if args.isolation_only:
+        print_isolation_costs(isolation_costs(args.postgres, args.checks))
+        return
     with tempfile.TemporaryDirectory(prefix="checker-bench-") as folder:
         copy = Path(folder)
         for name in ("phases", "katas", "solutions"):
@@ -133,6 +164,7 @@ def main() -> None:
     print(f"{'measure':42} {'median s':>9}  ratio")
     for label, seconds, ratio in rows:
         print(f"{label:42} {seconds:9.3f}  {ratio}")
+    print_isolation_costs(isolation_costs(args.postgres, args.checks))
 
 
 if __name__ == "__main__":

@@ -289,15 +289,24 @@ def test_postgres_only_checks_say_needs_postgres_on_sqlite(small, cli):
     assert "Kata 1.1: passed on SQLite — 1 check needs Postgres" in status.out
 
 
+SLOW_KATA = '''
+    """Kata 1.1 — Slow."""
+
+    import time
+
+
+    def wait():
+        time.sleep(30)
+'''
+
+
 def test_a_katas_catalog_timeout_holds_and_the_command_line_overrides_it(
     tmp_path, monkeypatch, cli
 ):
     slow = KataSpec(
         1,
         "slow",
-        {
-            "k01_slow.py": '"""Kata 1.1 — Slow."""\n\n\ndef wait():\n    import time\n\n    time.sleep(30)\n'
-        },
+        {"k01_slow.py": SLOW_KATA},
         "def test_wait(kata):\n    kata.wait()\n",
         extra="timeout = 0.5\n",
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from checker.plugin.isolation import host_tag
 from tests.conftest import postgres_url
 from tests.factory import module_kata, write_workbook
 from tests.schema import validate_record
@@ -265,16 +266,20 @@ def test_postgres_schemas_are_private_and_dropped(demo):
         def test_schema(engine):
             with engine.connect() as connection:
                 schema = connection.execute(text("SELECT current_schema()")).scalar_one()
-            assert schema.startswith("checker_")
+            assert schema.startswith("ck_")
     """
     demo(checks)[0].assert_outcomes(passed=1)
     admin = create_engine(postgres_url())
     with admin.connect() as connection:
         left = connection.execute(
-            text("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'checker_%'")
+            text(
+                "SELECT (SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, :prefix))"
+                " + (SELECT count(*) FROM pg_roles WHERE starts_with(rolname, :prefix))"
+            ),
+            {"prefix": f"ck_{host_tag()}_"},
         ).scalar_one()
     admin.dispose()
-    assert left == 0, "every check's schema is dropped after it"
+    assert left == 0, "every check's schema and role are dropped after it"
 
 
 N_PLUS_ONE_KATA = '''

@@ -1,45 +1,229 @@
 """A fresh, isolated database for every check.
 
-SQLite: a new database file per check, foreign keys switched on for every connection.
-Postgres: a new schema per check, reached through `search_path` in the URL's connection options,
-dropped afterwards (about 2 ms, where cloning a template database costs about 110 ms).
+SQLite ("file" isolation): a new database file per check, foreign keys switched on for every
+connection.
 
-Connections the check's code opened and left open are closed before the database is dropped, so
-a leaked connection cannot hold a lock that hangs the next check.
+Postgres, "role" isolation (wherever the server lets us create roles): every check gets a LOGIN
+role and a schema of the same name, owned by that role. Postgres' default `search_path` is
+`"$user", public`, so a plain URL naming the role (no `options`) puts the learner's tables in the
+check's schema for every driver: psycopg2, asyncpg, Alembic, a subprocess. The role is no
+superuser and owns nothing but its schema; since Postgres 15 it cannot write to `public` either,
+so the learner's code can touch neither another check's schema nor another run's. The role's own
+settings replace the URL options: a lock timeout, and the session time zone pinned to UTC. A
+CONNECTION LIMIT keeps a runaway check from taking the server's connections.
+
+Postgres, "schema" isolation (the fallback where creating roles is refused, as on many managed
+services): a new schema per check under the given user, reached through `search_path` in the URL's
+`options`. The checks still get an empty schema each, but nothing stops their code from writing
+elsewhere, and asyncpg does not take `options` (a check has to pass `server_settings` itself);
+`Databases.isolation_note` says so, for the caller to show. `isolation` is known after `start()`.
+
+Names are `ck_<host>_<pid>_<n>`: roles are cluster-wide and several runs may share a server (two
+terminals, two clones, watch mode beside a phase run), so a name must be unique across hosts and
+processes. Everything a check was given is dropped when it ends, after the connections its code
+left open are closed (so a leaked connection cannot hold a lock that hangs the drop) and any other
+backends of its role are terminated. At start-up a run drops what killed runs of this host left
+behind; `stop()` (also reached on Ctrl-C) drops whatever this run still holds.
+
+Costs, medians on a local Postgres 15 (`bench/benchmark.py --isolation-only` measures them): one
+round trip each way, creating a check's role and schema 0.6 ms, dropping them 1.2 ms after the
+check has connected (0.9 ms if it never did); a schema alone costs 0.5 ms and 0.5-0.9 ms. The
+check's first connection (4.3 ms, most of it SQLAlchemy's first-connect queries) is the same
+either way.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import itertools
 import os
+import re
+import secrets
 import shutil
+import socket
+import statistics
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.pool import Pool
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool, Pool
 
 # A check that waits on a lock its own code holds gets an error instead of hanging.
 _LOCK_TIMEOUT_MS = 5000
+
+# Connections one check's role may hold at once. The workbook's checks need a handful (an engine,
+# a second one to read back what was committed, a subprocess); a loop that leaks engines hits this
+# limit and fails its own check instead of using up the server's connections for everybody.
+CHECK_CONNECTION_LIMIT = 10
+
+# The learner's connections authenticate with SCRAM where the server asks for a password. The
+# password is random (144 bits), so PBKDF2's iterations, there to slow down guessing of chosen
+# passwords, protect nothing here; a low count keeps both the role's creation and every learner
+# connection cheap (4096 iterations cost the server about 3 ms per role and libpq 1.5 ms per
+# connection).
+_SCRAM_ITERATIONS = 16
+
+_PREFIX = "ck"
+
+# One sequence per process, not per `Databases`: a process may start several (pytest's in-process
+# runs, the benchmark) and their names must not collide.
+_CHECK_NUMBERS = itertools.count(1)
+
+ISOLATION_FILE = "file"
+ISOLATION_ROLE = "role"
+ISOLATION_SCHEMA = "schema"
 
 
 def _is_sqlite(dbapi_connection: Any) -> bool:
     return "sqlite" in type(dbapi_connection).__module__.lower()
 
 
+def host_tag() -> str:
+    """A short, stable tag for this machine, so that a run sweeps only its own host's leftovers."""
+    return hashlib.sha1(socket.gethostname().encode(), usedforsecurity=False).hexdigest()[:6]
+
+
+def run_prefix(pid: int) -> str:
+    """The name every object of one run starts with (and its admin connection's
+    application_name, which tells other runs on the server that the run is alive)."""
+    return f"{_PREFIX}_{host_tag()}_{pid}"
+
+
+def _pid_of(name: str, host: str) -> int | None:
+    """The pid in a name made by `run_prefix` on this host, or None for any other name."""
+    match = re.fullmatch(rf"{_PREFIX}_{host}_(\d+)(?:_\d+)?", name)
+    return int(match[1]) if match else None
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # somebody else's process, but alive
+        return True
+    return True
+
+
+def scram_verifier(
+    password: str, salt: bytes | None = None, iterations: int = _SCRAM_ITERATIONS
+) -> str:
+    """The SCRAM-SHA-256 secret Postgres stores for `password` (RFC 5802, RFC 7677). Given to
+    CREATE ROLE … PASSWORD, it is stored as is: the server does not hash it again."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
+    stored_key = hashlib.sha256(client_key).digest()
+
+    def b64(raw: bytes) -> str:
+        return base64.b64encode(raw).decode()
+
+    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
+
+
+# --- the SQL, one round trip per step -----------------------------------------------------------
+# Names are made here from [a-z0-9_] only, never from input, so quoting them is enough.
+
+
+def _create_role_sql(name: str, verifier: str, grant_to_admin: bool) -> str:
+    # CREATE SCHEMA … AUTHORIZATION needs the admin to be a member of the role unless it is a
+    # superuser (managed services give CREATEROLE, not superuser).
+    grant = f'GRANT "{name}" TO CURRENT_USER; ' if grant_to_admin else ""
+    return (
+        f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{verifier}' "
+        f"CONNECTION LIMIT {CHECK_CONNECTION_LIMIT}; "
+        f"ALTER ROLE \"{name}\" SET lock_timeout = '{_LOCK_TIMEOUT_MS}ms'; "
+        f"ALTER ROLE \"{name}\" SET TimeZone = 'UTC'; "
+        f"{grant}"
+        f'CREATE SCHEMA "{name}" AUTHORIZATION "{name}"'
+    )
+
+
+def _drop_role_sql(name: str) -> str:
+    # NOLOGIN is committed first (explicit BEGIN/COMMIT inside one simple query), so that nothing
+    # can connect as the role between the terminations and the drop. Terminated backends release
+    # their locks as they exit; the DROPs queue behind those locks rather than polling for exits.
+    # DROP OWNED BY takes what the schema does not hold: large objects, default privileges.
+    return (
+        f'BEGIN; ALTER ROLE "{name}" NOLOGIN; COMMIT; '
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'; "
+        f'DROP SCHEMA IF EXISTS "{name}" CASCADE; '
+        f'DROP OWNED BY "{name}"; '
+        f'DROP ROLE "{name}"'
+    )
+
+
+def _drop_role_steps(name: str) -> list[str]:
+    """The drop one statement at a time, for when the batch failed (each may fail alone)."""
+    return [
+        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'",
+        f'DROP SCHEMA IF EXISTS "{name}" CASCADE',
+        f'DROP OWNED BY "{name}"',
+        f'DROP ROLE IF EXISTS "{name}"',
+    ]
+
+
+def _create_schema_sql(name: str) -> str:
+    return f'CREATE SCHEMA "{name}"'
+
+
+def _drop_schema_sql(name: str) -> str:
+    # The check's connections run as the admin's user; the application_name its URL sets is what
+    # tells them apart from the admin's (unless the check's code changed it).
+    return (
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        f"WHERE application_name = '{name}' AND usename = current_user "
+        "AND pid <> pg_backend_pid(); "
+        f'DROP SCHEMA IF EXISTS "{name}" CASCADE'
+    )
+
+
+# Everything of this host's runs on the server, and which runs still have an admin session, in one
+# round trip. pg_namespace lists the schemas of this database only; roles are cluster-wide.
+_LEFTOVERS_SQL = """
+SELECT 'role', rolname FROM pg_roles WHERE starts_with(rolname, :prefix)
+UNION ALL SELECT 'schema', nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)
+UNION ALL SELECT 'session', application_name FROM pg_stat_activity
+    WHERE starts_with(application_name, :prefix)
+"""
+
+
+def _execute(connection: Connection, sql: str) -> None:
+    # Several statements in one execute: psycopg2 sends them as one simple query, one round trip.
+    # no_parameters: without it psycopg2 would treat any % in the SQL as a placeholder.
+    connection.exec_driver_sql(sql, execution_options={"no_parameters": True})
+
+
+def _first_line(exc: BaseException) -> str:
+    origin = getattr(exc, "orig", None) or exc
+    return str(origin).strip().splitlines()[0] if str(origin).strip() else type(exc).__name__
+
+
 class Databases:
+    """Hands out a fresh database per check. `isolation` says how ("file", "role" or "schema");
+    `isolation_note` says why it is weaker than planned, when it is (None otherwise)."""
+
     def __init__(self, kind: str, server_url: str | None) -> None:
         self.kind = kind
         self.server_url = server_url
-        self._numbers = itertools.count(1)
+        self.isolation = ISOLATION_FILE if kind == "sqlite" else ISOLATION_ROLE
+        self.isolation_note: str | None = None
+        self._prefix = run_prefix(os.getpid())
         self._tracking = False
         self._opened: list[Any] = []
+        self._held: set[str] = set()  # roles or schemas created and not yet dropped
         self._folder: Path | None = None
-        self._admin = None
+        self._admin: Engine | None = None
+        self._admin_is_superuser = False
         event.listen(Pool, "connect", self._on_connect)
 
     @property
@@ -57,8 +241,11 @@ class Databases:
         if self._tracking:
             self._opened.append(dbapi_connection)
 
+    # --- session start and end ---------------------------------------------------------------
+
     def start(self) -> None:
-        """Session start. For Postgres, connect once now: a down server fails here, once."""
+        """Session start. For Postgres, connect once now: a down server fails here, once. Then
+        sweep what killed runs of this host left, and find out which isolation the server allows."""
         if self.kind == "sqlite":
             self._folder = Path(tempfile.mkdtemp(prefix="checker-"))
             return
@@ -66,17 +253,72 @@ class Databases:
         self._admin = create_engine(
             self.server_url,
             isolation_level="AUTOCOMMIT",
-            connect_args={"connect_timeout": 5},
+            # The application_name marks this run as alive for other runs' sweeps, even those
+            # that cannot see its pid (another container with the same host name).
+            connect_args={"connect_timeout": 5, "application_name": self._prefix},
             pool_size=1,
         )
         with self._admin.connect() as connection:
-            connection.execute(text("SELECT 1"))
+            self._admin_is_superuser = bool(
+                connection.execute(
+                    text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+                ).scalar()
+            )
+            try:
+                self._sweep(connection)
+            except DBAPIError:  # best effort: leftovers cost names nobody reuses, not correctness
+                pass
+            self._choose_isolation(connection)
 
     def stop(self) -> None:
+        """Session end (also after Ctrl-C): drop what this run still holds."""
+        self._close_leftovers()
+        for name in sorted(self._held):
+            self._drop(name)
         if self._folder:
             shutil.rmtree(self._folder, ignore_errors=True)
         if self._admin is not None:
             self._admin.dispose()
+            self._admin = None
+        if event.contains(Pool, "connect", self._on_connect):
+            event.remove(Pool, "connect", self._on_connect)
+
+    def _choose_isolation(self, connection: Connection) -> None:
+        """Try creating a role and its schema in a transaction that is rolled back: where the
+        server refuses, fall back to schemas under the given user, and say why."""
+        probe = f"{self._prefix}_0"
+        try:
+            create = _create_role_sql(probe, scram_verifier("probe"), self._needs_membership)
+            _execute(connection, f"BEGIN; {create}; ROLLBACK")
+        except DBAPIError as exc:
+            _execute(connection, "ROLLBACK")
+            self.isolation = ISOLATION_SCHEMA
+            self.isolation_note = (
+                "Postgres refused to create a role per check "
+                f"({_first_line(exc)}), so each check gets a schema under "
+                f"{make_url(self.server_url or '').username or 'the given user'} instead: "
+                "a check's code could still write outside its schema, and asyncpg cannot reach it "
+                "through the URL alone."
+            )
+
+    @property
+    def _needs_membership(self) -> bool:
+        return not self._admin_is_superuser
+
+    def _sweep(self, connection: Connection) -> None:
+        """Drop the roles and schemas of this host's runs that died without cleaning up (killed
+        by the runner's time limit, say). Never another host's, never a live run's."""
+        host = host_tag()
+        rows = connection.execute(text(_LEFTOVERS_SQL), {"prefix": f"{_PREFIX}_{host}_"}).all()
+        live_sessions = {name for kind, name in rows if kind == "session"}
+        roles = {name for kind, name in rows if kind == "role"}
+        for name in sorted({name for kind, name in rows if kind != "session"}):
+            pid = _pid_of(name, host)
+            if pid is None or pid_alive(pid) or run_prefix(pid) in live_sessions:
+                continue
+            self._drop_quietly(connection, name, is_role=name in roles)
+
+    # --- one check ----------------------------------------------------------------------------
 
     def _close_leftovers(self) -> None:
         self._tracking = False
@@ -90,7 +332,7 @@ class Databases:
     @contextmanager
     def fresh(self) -> Iterator[str]:
         """Yields the URL of a new empty database; drops it when the block ends."""
-        number = next(self._numbers)
+        number = next(_CHECK_NUMBERS)
         if self.kind == "sqlite":
             assert self._folder
             path = self._folder / f"check{number}.db"
@@ -101,16 +343,135 @@ class Databases:
                 self._close_leftovers()
                 path.unlink(missing_ok=True)
             return
-        assert self._admin is not None and self.server_url
-        schema = f"checker_{os.getpid()}_{number}"
-        with self._admin.connect() as connection:
-            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-        options = f"-c search_path={schema} -c lock_timeout={_LOCK_TIMEOUT_MS}"
-        url = make_url(self.server_url).update_query_dict({"options": options})
+        name = f"{self._prefix}_{number}"
+        url = self._create(name)
         self._tracking = True
         try:
             yield url.render_as_string(hide_password=False)
         finally:
             self._close_leftovers()
+            self._drop(name)
+
+    def _create(self, name: str) -> URL:
+        assert self._admin is not None and self.server_url
+        server = make_url(self.server_url)
+        with self._admin.connect() as connection:
+            if self.isolation == ISOLATION_ROLE:
+                password = secrets.token_urlsafe(18)
+                verifier = scram_verifier(password)
+                _execute(connection, _create_role_sql(name, verifier, self._needs_membership))
+                self._held.add(name)
+                return server.set(username=name, password=password)
+            _execute(connection, _create_schema_sql(name))
+            self._held.add(name)
+        options = (
+            f"-c search_path={name} -c lock_timeout={_LOCK_TIMEOUT_MS} -c TimeZone=UTC "
+            f"-c application_name={name}"
+        )
+        return server.update_query_dict({"options": options})
+
+    def _drop(self, name: str) -> None:
+        """Drop a check's role and schema. A failure does not fail the check: the name stays held,
+        for stop() to try again (and, failing that, the next run's sweep)."""
+        if name not in self._held or self._admin is None:
+            return
+        is_role = self.isolation == ISOLATION_ROLE
+        try:
             with self._admin.connect() as connection:
-                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                try:
+                    _execute(
+                        connection, _drop_role_sql(name) if is_role else _drop_schema_sql(name)
+                    )
+                except DBAPIError:
+                    if not self._drop_quietly(connection, name, is_role):
+                        return
+        except DBAPIError:  # the server went away: nothing to do now
+            return
+        self._held.discard(name)
+
+    @staticmethod
+    def _drop_quietly(connection: Connection, name: str, is_role: bool) -> bool:
+        """Drop step by step, going on past failures; True if nothing is left."""
+        try:  # leave the failed batch's transaction block, if it left one open
+            _execute(connection, "ROLLBACK")
+        except DBAPIError:
+            pass
+        steps = _drop_role_steps(name) if is_role else [_drop_schema_sql(name)]
+        ok = True
+        for step in steps:
+            try:
+                _execute(connection, step)
+            except DBAPIError:
+                ok = False
+        return ok
+
+
+# --- for the CLI and the benchmark -------------------------------------------------------------
+
+
+def connection_budget(server_url: str) -> int:
+    """How many grading processes can run at once against this Postgres server.
+
+    Each one holds an admin connection and runs one check at a time, whose role may open up to
+    CHECK_CONNECTION_LIMIT connections: so the connections left free for ordinary (non-superuser)
+    users, `max_connections` less the reserved slots less those in use now, divided by
+    CHECK_CONNECTION_LIMIT + 1. Zero means not even one fits: grade serially and expect "too many
+    connections" errors. (With "schema" isolation nothing enforces the per-check limit; the same
+    budget is a fair guess.)
+    """
+    engine = create_engine(server_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+    try:
+        with engine.connect() as connection:
+            free = connection.execute(
+                text(
+                    "SELECT current_setting('max_connections')::int"
+                    " - current_setting('superuser_reserved_connections')::int"
+                    # reserved_connections arrived in Postgres 16
+                    " - coalesce(current_setting('reserved_connections', true), '0')::int"
+                    " - (SELECT count(*) FROM pg_stat_activity"
+                    "    WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())"
+                )
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    return max(0, int(free) // (CHECK_CONNECTION_LIMIT + 1))
+
+
+def measure_isolation_cost(kind: str, server_url: str | None, n: int = 50) -> dict[str, Any]:
+    """The per-check cost of isolation on one database, as medians over n checks in ms: making
+    the check's database (`create_ms`), the first connection to it as a check's engine makes it
+    (`connect_ms`: for SQLite this is what creates the file), and dropping it (`drop_ms`)."""
+    databases = Databases(kind, server_url)
+    databases.start()
+    create: list[float] = []
+    connect: list[float] = []
+    drop: list[float] = []
+    try:
+        for _ in range(n):
+            started = time.perf_counter()
+            with databases.fresh() as url:
+                created = time.perf_counter()
+                engine = create_engine(url)
+                with engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                engine.dispose()
+                connected = time.perf_counter()
+            dropped = time.perf_counter()
+            create.append(created - started)
+            connect.append(connected - created)
+            drop.append(dropped - connected)
+    finally:
+        databases.stop()
+
+    def median_ms(samples: list[float]) -> float:
+        return round(statistics.median(samples) * 1000, 3)
+
+    return {
+        "kind": kind,
+        "isolation": databases.isolation,
+        "note": databases.isolation_note,
+        "n": n,
+        "create_ms": median_ms(create),
+        "connect_ms": median_ms(connect),
+        "drop_ms": median_ms(drop),
+    }

@@ -59,7 +59,8 @@ def test_get_engine_creates_one_engine_per_url(kata, db_url, tmp_path):
     assert other is not first, "get_engine returned the same Engine for two different URLs."
     got_url = other.url.render_as_string(hide_password=False)
     assert got_url == other_url, (
-        f"get_engine({other_url!r}) returned an Engine for {got_url!r}; expected one for the URL given."
+        f"get_engine({other_url!r}) returned an Engine for {got_url!r}; "
+        "expected one for the URL given."
     )
     assert other.pool._pre_ping, (
         "get_engine should build its engine with make_engine (pre-ping on)."
