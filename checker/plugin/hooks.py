@@ -91,11 +91,7 @@ class GradingHooks:
                 reason=str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc),
             )
             pytest.exit("the database is unreachable", returncode=3)
-        self.state.stream.start(
-            databases.kind,
-            getattr(databases, "isolation", "file" if databases.kind == "sqlite" else "schema"),
-            getattr(databases, "isolation_note", None),
-        )
+        self.state.stream.start(databases.kind, databases.isolation, databases.isolation_note)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:

@@ -63,7 +63,9 @@ def _run_forked(
     if pid == 0:  # the child: run the checks, then leave without running the worker's cleanup
         code = 4
         try:
-            signal.signal(signal.SIGINT, signal.SIG_DFL)  # a child can be interrupted with the CLI
+            # Ctrl-C reaches the child with the CLI: as a KeyboardInterrupt, so pytest still ends
+            # the session and the plugin drops the check's database (a role, on Postgres).
+            signal.signal(signal.SIGINT, signal.default_int_handler)
             os.chdir(cwd)
             null = os.open(os.devnull, os.O_RDONLY)
             sink = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)

@@ -103,10 +103,23 @@ def _write_rounds(catalog: Catalog, katas: list[Kata], folder: Path) -> dict[str
     return rounds
 
 
+def _postgres_workers(url: str) -> int:
+    """Every worker holds connections while it grades: stay within the server's limit. (A server
+    that cannot be reached gets one worker, whose child then says so in one paragraph.)"""
+    from checker.plugin.isolation import connection_budget  # SQLAlchemy: only when needed
+
+    try:
+        return max(1, connection_budget(url))
+    except Exception:
+        return 1
+
+
 def _grade_rounds(
     catalog: Catalog, katas: list[Kata], target: DatabaseTarget, rounds: dict[str, dict[str, Path]]
 ) -> dict[str, RunResult]:
     cores = max(1, min(len(rounds), os.cpu_count() or 1))
+    if target.kind == "postgres" and target.url:
+        cores = min(cores, _postgres_workers(target.url))
     warm = WarmRunner(cores) if WarmRunner.available() else None
     launch: Launch = warm.launch if warm else subprocess_launch
 
