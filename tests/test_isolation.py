@@ -23,12 +23,11 @@ from sqlalchemy import Column, Integer, create_engine, inspect, make_url, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-from checker.plugin.isolation import (
+from checker.plugin.isolation import Databases, measure_isolation_cost
+from checker.plugin.pg_roles import (
     CHECK_CONNECTION_LIMIT,
-    Databases,
     connection_budget,
     host_tag,
-    measure_isolation_cost,
     run_prefix,
     scram_verifier,
 )
@@ -288,7 +287,7 @@ def test_connections_left_open_are_closed_and_everything_dropped(
 # --- Postgres: runs side by side, runs that died, runs that stop -------------------------------
 
 
-def _concurrent_run(url: str, outbox: Any, inbox: Any) -> None:
+def _concurrent_run(url: str, index: int, outbox: Any, inbox: Any) -> None:
     """One of two runs at once: make a check's schema, then try to reach the other run's."""
     run = Databases("postgres", url)
     run.start()
@@ -298,10 +297,11 @@ def _concurrent_run(url: str, outbox: Any, inbox: Any) -> None:
             with engine.begin() as connection:
                 connection.execute(text("CREATE TABLE mine (id int)"))
             engine.dispose()
-            outbox.put(make_url(mine).username)
+            outbox.put((index, make_url(mine).username))
             other = inbox.get(timeout=30)
             outbox.put(
                 {
+                    "index": index,
                     "pid": os.getpid(),
                     "tables": inspect(create_engine(mine)).get_table_names(),
                     "read_other": not _refused(mine, f'SELECT * FROM "{other}".mine'),
@@ -320,12 +320,14 @@ def test_two_concurrent_runs_neither_see_nor_drop_each_other(admin: Engine) -> N
     outbox = context.Queue()
     inboxes = [context.Queue(), context.Queue()]
     runs = [
-        context.Process(target=_concurrent_run, args=(_url(), outbox, inbox)) for inbox in inboxes
+        context.Process(target=_concurrent_run, args=(_url(), index, outbox, inbox))
+        for index, inbox in enumerate(inboxes)
     ]
     for run in runs:
         run.start()
     try:
-        names = [outbox.get(timeout=60), outbox.get(timeout=60)]
+        # each run is handed the other's name (they report in whichever order they finish)
+        names = dict([outbox.get(timeout=60), outbox.get(timeout=60)])
         inboxes[0].put(names[1])
         inboxes[1].put(names[0])
         results = [outbox.get(timeout=60), outbox.get(timeout=60)]

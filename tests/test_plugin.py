@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.plugin.isolation import host_tag
+from checker.plugin.pg_roles import host_tag
 from tests.conftest import postgres_url
 from tests.factory import module_kata, write_workbook
 from tests.schema import validate_record

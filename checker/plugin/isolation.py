@@ -34,15 +34,10 @@ either way.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import itertools
 import os
-import re
 import secrets
 import shutil
-import socket
 import statistics
 import tempfile
 import time
@@ -54,24 +49,9 @@ from typing import Any
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.pool import NullPool, Pool
+from sqlalchemy.pool import Pool
 
-# A check that waits on a lock its own code holds gets an error instead of hanging.
-_LOCK_TIMEOUT_MS = 5000
-
-# Connections one check's role may hold at once. The workbook's checks need a handful (an engine,
-# a second one to read back what was committed, a subprocess); a loop that leaks engines hits this
-# limit and fails its own check instead of using up the server's connections for everybody.
-CHECK_CONNECTION_LIMIT = 10
-
-# The learner's connections authenticate with SCRAM where the server asks for a password. The
-# password is random (144 bits), so PBKDF2's iterations, there to slow down guessing of chosen
-# passwords, protect nothing here; a low count keeps both the role's creation and every learner
-# connection cheap (4096 iterations cost the server about 3 ms per role and libpq 1.5 ms per
-# connection).
-_SCRAM_ITERATIONS = 16
-
-_PREFIX = "ck"
+from checker.plugin import pg_roles as pg
 
 # One sequence per process, not per `Databases`: a process may start several (pytest's in-process
 # runs, the benchmark) and their names must not collide.
@@ -86,128 +66,6 @@ def _is_sqlite(dbapi_connection: Any) -> bool:
     return "sqlite" in type(dbapi_connection).__module__.lower()
 
 
-def host_tag() -> str:
-    """A short, stable tag for this machine, so that a run sweeps only its own host's leftovers."""
-    return hashlib.sha1(socket.gethostname().encode(), usedforsecurity=False).hexdigest()[:6]
-
-
-def run_prefix(pid: int) -> str:
-    """The name every object of one run starts with (and its admin connection's
-    application_name, which tells other runs on the server that the run is alive)."""
-    return f"{_PREFIX}_{host_tag()}_{pid}"
-
-
-def _pid_of(name: str, host: str) -> int | None:
-    """The pid in a name made by `run_prefix` on this host, or None for any other name."""
-    match = re.fullmatch(rf"{_PREFIX}_{host}_(\d+)(?:_\d+)?", name)
-    return int(match[1]) if match else None
-
-
-def pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # somebody else's process, but alive
-        return True
-    return True
-
-
-def scram_verifier(
-    password: str, salt: bytes | None = None, iterations: int = _SCRAM_ITERATIONS
-) -> str:
-    """The SCRAM-SHA-256 secret Postgres stores for `password` (RFC 5802, RFC 7677). Given to
-    CREATE ROLE … PASSWORD, it is stored as is: the server does not hash it again."""
-    salt = salt if salt is not None else secrets.token_bytes(16)
-    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), salt, iterations)
-    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
-    server_key = hmac.new(salted, b"Server Key", hashlib.sha256).digest()
-    stored_key = hashlib.sha256(client_key).digest()
-
-    def b64(raw: bytes) -> str:
-        return base64.b64encode(raw).decode()
-
-    return f"SCRAM-SHA-256${iterations}:{b64(salt)}${b64(stored_key)}:{b64(server_key)}"
-
-
-# --- the SQL, one round trip per step -----------------------------------------------------------
-# Names are made here from [a-z0-9_] only, never from input, so quoting them is enough.
-
-
-def _create_role_sql(name: str, verifier: str, grant_to_admin: bool) -> str:
-    # CREATE SCHEMA … AUTHORIZATION needs the admin to be a member of the role unless it is a
-    # superuser (managed services give CREATEROLE, not superuser).
-    grant = f'GRANT "{name}" TO CURRENT_USER; ' if grant_to_admin else ""
-    return (
-        f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{verifier}' "
-        f"CONNECTION LIMIT {CHECK_CONNECTION_LIMIT}; "
-        f"ALTER ROLE \"{name}\" SET lock_timeout = '{_LOCK_TIMEOUT_MS}ms'; "
-        f"ALTER ROLE \"{name}\" SET TimeZone = 'UTC'; "
-        f"{grant}"
-        f'CREATE SCHEMA "{name}" AUTHORIZATION "{name}"'
-    )
-
-
-def _drop_role_sql(name: str) -> str:
-    # NOLOGIN is committed first (explicit BEGIN/COMMIT inside one simple query), so that nothing
-    # can connect as the role between the terminations and the drop. Terminated backends release
-    # their locks as they exit; the DROPs queue behind those locks rather than polling for exits.
-    # DROP OWNED BY takes what the schema does not hold: large objects, default privileges.
-    return (
-        f'BEGIN; ALTER ROLE "{name}" NOLOGIN; COMMIT; '
-        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'; "
-        f'DROP SCHEMA IF EXISTS "{name}" CASCADE; '
-        f'DROP OWNED BY "{name}"; '
-        f'DROP ROLE "{name}"'
-    )
-
-
-def _drop_role_steps(name: str) -> list[str]:
-    """The drop one statement at a time, for when the batch failed (each may fail alone)."""
-    return [
-        f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '{name}'",
-        f'DROP SCHEMA IF EXISTS "{name}" CASCADE',
-        f'DROP OWNED BY "{name}"',
-        f'DROP ROLE IF EXISTS "{name}"',
-    ]
-
-
-def _create_schema_sql(name: str) -> str:
-    return f'CREATE SCHEMA "{name}"'
-
-
-def _drop_schema_sql(name: str) -> str:
-    # The check's connections run as the admin's user; the application_name its URL sets is what
-    # tells them apart from the admin's (unless the check's code changed it).
-    return (
-        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-        f"WHERE application_name = '{name}' AND usename = current_user "
-        "AND pid <> pg_backend_pid(); "
-        f'DROP SCHEMA IF EXISTS "{name}" CASCADE'
-    )
-
-
-# Everything of this host's runs on the server, and which runs still have an admin session, in one
-# round trip. pg_namespace lists the schemas of this database only; roles are cluster-wide.
-_LEFTOVERS_SQL = """
-SELECT 'role', rolname FROM pg_roles WHERE starts_with(rolname, :prefix)
-UNION ALL SELECT 'schema', nspname FROM pg_namespace WHERE starts_with(nspname, :prefix)
-UNION ALL SELECT 'session', application_name FROM pg_stat_activity
-    WHERE starts_with(application_name, :prefix)
-"""
-
-
-def _execute(connection: Connection, sql: str) -> None:
-    # Several statements in one execute: psycopg2 sends them as one simple query, one round trip.
-    # no_parameters: without it psycopg2 would treat any % in the SQL as a placeholder.
-    connection.exec_driver_sql(sql, execution_options={"no_parameters": True})
-
-
-def _first_line(exc: BaseException) -> str:
-    origin = getattr(exc, "orig", None) or exc
-    return str(origin).strip().splitlines()[0] if str(origin).strip() else type(exc).__name__
-
-
 class Databases:
     """Hands out a fresh database per check. `isolation` says how ("file", "role" or "schema");
     `isolation_note` says why it is weaker than planned, when it is (None otherwise)."""
@@ -217,7 +75,7 @@ class Databases:
         self.server_url = server_url
         self.isolation = ISOLATION_FILE if kind == "sqlite" else ISOLATION_ROLE
         self.isolation_note: str | None = None
-        self._prefix = run_prefix(os.getpid())
+        self._prefix = pg.run_prefix(os.getpid())
         self._tracking = False
         self._opened: list[Any] = []
         self._held: set[str] = set()  # roles or schemas created and not yet dropped
@@ -288,14 +146,14 @@ class Databases:
         server refuses, fall back to schemas under the given user, and say why."""
         probe = f"{self._prefix}_0"
         try:
-            create = _create_role_sql(probe, scram_verifier("probe"), self._needs_membership)
-            _execute(connection, f"BEGIN; {create}; ROLLBACK")
+            create = pg.create_role_sql(probe, pg.scram_verifier("probe"), self._needs_membership)
+            pg.execute(connection, f"BEGIN; {create}; ROLLBACK")
         except DBAPIError as exc:
-            _execute(connection, "ROLLBACK")
+            pg.execute(connection, "ROLLBACK")
             self.isolation = ISOLATION_SCHEMA
             self.isolation_note = (
                 "Postgres refused to create a role per check "
-                f"({_first_line(exc)}), so each check gets a schema under "
+                f"({pg.first_line(exc)}), so each check gets a schema under "
                 f"{make_url(self.server_url or '').username or 'the given user'} instead: "
                 "a check's code could still write outside its schema, and asyncpg cannot reach it "
                 "through the URL alone."
@@ -308,13 +166,13 @@ class Databases:
     def _sweep(self, connection: Connection) -> None:
         """Drop the roles and schemas of this host's runs that died without cleaning up (killed
         by the runner's time limit, say). Never another host's, never a live run's."""
-        host = host_tag()
-        rows = connection.execute(text(_LEFTOVERS_SQL), {"prefix": f"{_PREFIX}_{host}_"}).all()
+        host = pg.host_tag()
+        rows = connection.execute(text(pg.LEFTOVERS_SQL), {"prefix": f"{pg.PREFIX}_{host}_"}).all()
         live_sessions = {name for kind, name in rows if kind == "session"}
         roles = {name for kind, name in rows if kind == "role"}
         for name in sorted({name for kind, name in rows if kind != "session"}):
-            pid = _pid_of(name, host)
-            if pid is None or pid_alive(pid) or run_prefix(pid) in live_sessions:
+            pid = pg.pid_of(name, host)
+            if pid is None or pg.pid_alive(pid) or pg.run_prefix(pid) in live_sessions:
                 continue
             self._drop_quietly(connection, name, is_role=name in roles)
 
@@ -358,14 +216,14 @@ class Databases:
         with self._admin.connect() as connection:
             if self.isolation == ISOLATION_ROLE:
                 password = secrets.token_urlsafe(18)
-                verifier = scram_verifier(password)
-                _execute(connection, _create_role_sql(name, verifier, self._needs_membership))
+                verifier = pg.scram_verifier(password)
+                pg.execute(connection, pg.create_role_sql(name, verifier, self._needs_membership))
                 self._held.add(name)
                 return server.set(username=name, password=password)
-            _execute(connection, _create_schema_sql(name))
+            pg.execute(connection, pg.create_schema_sql(name))
             self._held.add(name)
         options = (
-            f"-c search_path={name} -c lock_timeout={_LOCK_TIMEOUT_MS} -c TimeZone=UTC "
+            f"-c search_path={name} -c lock_timeout={pg.LOCK_TIMEOUT_MS} -c TimeZone=UTC "
             f"-c application_name={name}"
         )
         return server.update_query_dict({"options": options})
@@ -379,8 +237,8 @@ class Databases:
         try:
             with self._admin.connect() as connection:
                 try:
-                    _execute(
-                        connection, _drop_role_sql(name) if is_role else _drop_schema_sql(name)
+                    pg.execute(
+                        connection, pg.drop_role_sql(name) if is_role else pg.drop_schema_sql(name)
                     )
                 except DBAPIError:
                     if not self._drop_quietly(connection, name, is_role):
@@ -393,48 +251,17 @@ class Databases:
     def _drop_quietly(connection: Connection, name: str, is_role: bool) -> bool:
         """Drop step by step, going on past failures; True if nothing is left."""
         try:  # leave the failed batch's transaction block, if it left one open
-            _execute(connection, "ROLLBACK")
+            pg.execute(connection, "ROLLBACK")
         except DBAPIError:
             pass
-        steps = _drop_role_steps(name) if is_role else [_drop_schema_sql(name)]
+        steps = pg.drop_role_steps(name) if is_role else [pg.drop_schema_sql(name)]
         ok = True
         for step in steps:
             try:
-                _execute(connection, step)
+                pg.execute(connection, step)
             except DBAPIError:
                 ok = False
         return ok
-
-
-# --- for the CLI and the benchmark -------------------------------------------------------------
-
-
-def connection_budget(server_url: str) -> int:
-    """How many grading processes can run at once against this Postgres server.
-
-    Each one holds an admin connection and runs one check at a time, whose role may open up to
-    CHECK_CONNECTION_LIMIT connections: so the connections left free for ordinary (non-superuser)
-    users, `max_connections` less the reserved slots less those in use now, divided by
-    CHECK_CONNECTION_LIMIT + 1. Zero means not even one fits: grade serially and expect "too many
-    connections" errors. (With "schema" isolation nothing enforces the per-check limit; the same
-    budget is a fair guess.)
-    """
-    engine = create_engine(server_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
-    try:
-        with engine.connect() as connection:
-            free = connection.execute(
-                text(
-                    "SELECT current_setting('max_connections')::int"
-                    " - current_setting('superuser_reserved_connections')::int"
-                    # reserved_connections arrived in Postgres 16
-                    " - coalesce(current_setting('reserved_connections', true), '0')::int"
-                    " - (SELECT count(*) FROM pg_stat_activity"
-                    "    WHERE backend_type = 'client backend' AND pid <> pg_backend_pid())"
-                )
-            ).scalar_one()
-    finally:
-        engine.dispose()
-    return max(0, int(free) // (CHECK_CONNECTION_LIMIT + 1))
 
 
 def measure_isolation_cost(kind: str, server_url: str | None, n: int = 50) -> dict[str, Any]:

@@ -106,7 +106,7 @@ def _write_rounds(catalog: Catalog, katas: list[Kata], folder: Path) -> dict[str
 def _postgres_workers(url: str) -> int:
     """Every worker holds connections while it grades: stay within the server's limit. (A server
     that cannot be reached gets one worker, whose child then says so in one paragraph.)"""
-    from checker.plugin.isolation import connection_budget  # SQLAlchemy: only when needed
+    from checker.plugin.pg_roles import connection_budget  # SQLAlchemy: only when needed
 
     try:
         return max(1, connection_budget(url))
