@@ -42,6 +42,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="ID=SECONDS",
         help="the time limit for each check of kata ID; may repeat",
     )
+    group.addoption(
+        "--kata-first-check",
+        action="append",
+        default=[],
+        metavar="ID=NAME",
+        help="run kata ID's check NAME before its others (verify: the check that caught a mutant "
+        "last time, so with --checker-first-failure the rest are skipped)",
+    )
     group.addoption("--checker-db", choices=("sqlite", "postgres"), default="sqlite")
     group.addoption("--checker-db-url", help="the Postgres server for --checker-db postgres")
     group.addoption("--checker-stream", help="append one JSON line per record to this file")
@@ -102,6 +110,8 @@ class GradingHooks:
         self, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
         on_sqlite = self.state.databases.kind == "sqlite"
+        if self.state.first_checks:
+            _put_first_checks_first(items, self.state.first_checks)
         for item in items:
             kata, _ = kata_of(item.path)
             if kata.id in self.state.timeouts:
@@ -143,6 +153,23 @@ class GradingHooks:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if self.state.first_failure_only and kata_of(item.path)[0].id in self.state.failed_katas:
             pytest.skip(EARLIER_FAILURE)
+
+
+def _put_first_checks_first(items: list[pytest.Item], first: dict[str, str]) -> None:
+    """Within each kata's checks (which stay together, in the order given), the checks named by
+    --kata-first-check (comma-separated, a test's name or its function's) go first, in that
+    order; everything else keeps its order."""
+    files: dict[str, int] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], len(files))
+
+    def key(item: pytest.Item) -> tuple[int, int]:
+        wanted = first.get(kata_of(item.path)[0].id, "").split(",")
+        names = (item.name, getattr(item, "originalname", item.name))
+        rank = next((wanted.index(n) for n in names if n in wanted), len(wanted))
+        return files[item.nodeid.split("::", 1)[0]], rank
+
+    items.sort(key=key)
 
 
 def _phase_wrapper(when: str) -> Any:

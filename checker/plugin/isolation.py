@@ -113,7 +113,13 @@ class Databases:
             isolation_level="AUTOCOMMIT",
             # The application_name marks this run as alive for other runs' sweeps, even those
             # that cannot see its pid (another container with the same host name).
-            connect_args={"connect_timeout": 5, "application_name": self._prefix},
+            # synchronous_commit off: creating and dropping a check's role and schema need not
+            # wait for the disk either.
+            connect_args={
+                "connect_timeout": 5,
+                "application_name": self._prefix,
+                "options": "-c synchronous_commit=off",
+            },
             pool_size=1,
         )
         with self._admin.connect() as connection:
@@ -224,7 +230,7 @@ class Databases:
             self._held.add(name)
         options = (
             f"-c search_path={name} -c lock_timeout={pg.LOCK_TIMEOUT_MS} -c TimeZone=UTC "
-            f"-c application_name={name}"
+            f"-c synchronous_commit=off -c application_name={name}"
         )
         return server.update_query_dict({"options": options})
 

@@ -60,6 +60,7 @@ class RunState:
         self.capture = Capture()
         self.stream = StreamWriter(Path(option.checker_stream) if option.checker_stream else None)
         self.first_failure_only = bool(option.checker_first_failure)
+        self.first_checks = _pairs(option.kata_first_check, "--kata-first-check")
         self.failed_katas: set[str] = set()
         self.announced: set[str] = set()
         self.learner_called = False

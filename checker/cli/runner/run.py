@@ -44,6 +44,7 @@ class Plan:
     trees: Mapping[str, Path] = field(default_factory=dict)
     timeout: float | None = None
     first_failure: bool = False
+    first_checks: Mapping[str, str] = field(default_factory=dict)  # kata id -> check to run first
 
     def pytest_args(self, stream: Path) -> list[str]:
         args = ["-c", str(_INI), "--rootdir", str(self.root), "-p", "checker.plugin.hooks"]
@@ -59,6 +60,8 @@ class Plan:
             args += ["--kata-timeout", f"{kata.id}={effective_timeout(kata, self.timeout)}"]
             if kata.id in self.trees:
                 args += ["--kata-tree", f"{kata.id}={self.trees[kata.id]}"]
+            if kata.id in self.first_checks:
+                args += ["--kata-first-check", f"{kata.id}={self.first_checks[kata.id]}"]
         return args + [files_of(kata).checks for kata in self.katas]
 
     def backstop(self) -> float:
@@ -167,6 +170,7 @@ def run_checks(
     timeout: float | None = None,
     launch: Launch = subprocess_launch,
     first_failure: bool = False,
+    first_checks: Mapping[str, str] | None = None,
     on_record: OnRecord | None = None,
 ) -> RunResult:
     """Grade `katas` (from katas/, or `kata_root`, or per-kata `trees`) on `target`.
@@ -185,7 +189,16 @@ def run_checks(
         attempt = 0
         while pending:
             attempt += 1
-            plan = Plan(root, pending, target, kata_root, dict(trees or {}), timeout, first_failure)
+            plan = Plan(
+                root,
+                pending,
+                target,
+                kata_root,
+                dict(trees or {}),
+                timeout,
+                first_failure,
+                dict(first_checks or {}),
+            )
             child = _run_child(plan, launch, Path(folder), attempt, on_record)
             note = note or child.isolation_note
             for kata in pending:

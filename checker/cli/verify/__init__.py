@@ -18,6 +18,7 @@ from checker.cli.databases import DatabaseTarget
 from checker.cli.runner.launch import Launch, subprocess_launch
 from checker.cli.runner.run import run_checks
 from checker.cli.runner.warm import WarmRunner
+from checker.cli.verify.killers import Killers, mutant_index, mutant_round
 from checker.cli.verify.static import Problem, phase_problems, static_problems
 from checker.results import (
     KATA_BROKEN,
@@ -97,9 +98,9 @@ def _write_rounds(catalog: Catalog, katas: list[Kata], folder: Path) -> dict[str
         files.write(folder / STUB_ROUND, files.stubs(catalog.root))
         rounds[STUB_ROUND][kata.id] = folder / STUB_ROUND
         for j, mutant in enumerate(kata.mutants):
-            tree = folder / f"mutant{j}"
+            tree = folder / mutant_round(j)
             files.write(tree, files.mutated(catalog.root, mutant))
-            rounds.setdefault(f"mutant{j}", {})[kata.id] = tree
+            rounds.setdefault(mutant_round(j), {})[kata.id] = tree
     return rounds
 
 
@@ -115,7 +116,11 @@ def _postgres_workers(url: str) -> int:
 
 
 def _grade_rounds(
-    catalog: Catalog, katas: list[Kata], target: DatabaseTarget, rounds: dict[str, dict[str, Path]]
+    catalog: Catalog,
+    katas: list[Kata],
+    target: DatabaseTarget,
+    rounds: dict[str, dict[str, Path]],
+    killers: Killers,
 ) -> dict[str, RunResult]:
     cores = max(1, min(len(rounds), os.cpu_count() or 1))
     if target.kind == "postgres" and target.url:
@@ -131,14 +136,19 @@ def _grade_rounds(
             )
             return name, run
         graded = [k for k in katas if k.id in trees]
-        # A mutant is caught by its first failing check; the stub's checks all run, to count them.
+        if name == STUB_ROUND:  # the stub's checks all run, to count how many fail
+            return name, run_checks(catalog.root, graded, target, trees=trees, launch=launch)
+        # A mutant is caught by its first failing check: the one that caught it last time runs
+        # first, and the rest are skipped once one fails.
+        first = killers.first_checks(graded, mutant_index(name))
         run = run_checks(
             catalog.root,
             graded,
             target,
             trees=trees,
             launch=launch,
-            first_failure=name != STUB_ROUND,
+            first_failure=True,
+            first_checks=first,
         )
         return name, run
 
@@ -148,6 +158,10 @@ def _grade_rounds(
     finally:
         if warm:
             warm.close()
+
+
+def _mutant_index(round_name: str) -> int:
+    return int(round_name.removeprefix("mutant"))
 
 
 def _find(run: RunResult, kata_id: str) -> KataResult:
@@ -178,7 +192,7 @@ def _judge_kata(kata: Kata, outcome: dict[str, RunResult], problems: list[str]) 
     problems = problems + _solution_problems(solved) + _stub_problems(stub)
     caught = 0
     for j, mutant in enumerate(kata.mutants):
-        graded = _find(outcome[f"mutant{j}"], kata.id)
+        graded = _find(outcome[mutant_round(j)], kata.id)
         if graded.status == KATA_BROKEN:
             problems.append(
                 f"mutant {mutant.name!r} breaks the file instead of making a mistake: "
@@ -213,9 +227,11 @@ def verify(
         ]
         return VerifyResult(target.label, True, tuple(verdicts), by_phase)
 
+    killers = Killers.load(catalog.root)
     with tempfile.TemporaryDirectory(prefix="checker-verify-") as folder:
         rounds = _write_rounds(catalog, runnable, Path(folder))
-        outcome = _grade_rounds(catalog, runnable, target, rounds)
+        outcome = _grade_rounds(catalog, runnable, target, rounds, killers)
+    killers.remember(runnable, outcome)
 
     verdicts = []
     for kata in katas:
