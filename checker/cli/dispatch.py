@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from checker.cli.commands import files, grade, info, maintain
+from checker.cli.commands import files, grade, info
 from checker.cli.commands.lookup import find_kata, find_phase
 from checker.cli.databases import DatabaseTarget, resolve_target
 from checker.workbook.catalog import Catalog, Kata, Phase
@@ -66,6 +66,21 @@ def _reset(request: Request) -> int:
     return files.reset(catalog, katas, args.yes)
 
 
+def _verify(request: Request) -> int:
+    from checker.cli.commands import maintain  # the verify machinery: only for maintainers
+
+    args = request.args
+    return maintain.run_verify(
+        request.catalog, request.phases(), request.target(), args.static, request.as_json
+    )
+
+
+def _stubs(request: Request) -> int:
+    from checker.cli.commands import maintain
+
+    return maintain.stubs(request.catalog, request.phases(), request.args.check)
+
+
 HANDLERS: dict[str, Callable[[Request], int]] = {
     "status": lambda r: info.status(r.catalog, r.as_json),
     "list": lambda r: info.list_katas(r.catalog, r.as_json),
@@ -79,10 +94,8 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "backups": lambda r: files.show_backups(r.catalog, r.as_json),
     "restore": lambda r: files.restore_backup(r.catalog, r.args.which, r.args.yes),
     "solution": lambda r: files.solution(r.catalog, r.kata(), r.args.force),
-    "verify": lambda r: maintain.run_verify(
-        r.catalog, r.phases(), r.target(), r.args.static, r.as_json
-    ),
-    "stubs": lambda r: maintain.stubs(r.catalog, r.phases(), r.args.check),
+    "verify": _verify,
+    "stubs": _stubs,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.markdown import Markdown
 from rich.markup import escape
 from rich.table import Table
 
@@ -69,7 +68,12 @@ def render_instructions(kata: Kata, instructions: str, file: str, root: Path, le
     out.print(f"[dim]topics:[/] {', '.join(kata.topics)}   [dim]database:[/] {kata.db}")
     edit, read = escape(clickable(file, root)), escape(clickable(lesson, root))
     out.print(f"[dim]edit:[/] {edit}   [dim]lesson:[/] {read}\n")
-    out.print(instructions if plain else Markdown(instructions))
+    if plain:
+        out.print(instructions)
+        return
+    from rich.markdown import Markdown  # markdown-it is slow to import: only when shown
+
+    out.print(Markdown(instructions))
 
 
 def render_hints(kata: Kata, shown: int) -> None:
