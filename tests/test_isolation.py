@@ -576,3 +576,15 @@ def test_scram_verifier_is_the_one_postgres_computes(admin: Engine) -> None:
     assert stored and stored.startswith("SCRAM-SHA-256$")
     iterations, salt = stored.split("$")[1].split(":")
     assert scram_verifier("Some-secret_1", base64.b64decode(salt), int(iterations)) == stored
+
+
+@needs_postgres
+@pytest.mark.parametrize("limited_user", ["NOCREATEROLE"], indirect=True)
+def test_the_fallback_is_shown_to_the_learner(limited_user: str, workbook: Path, cli: Any) -> None:
+    """Where roles cannot be made, `checker kata` still grades, and its output says why the
+    isolation is weaker (text and JSON alike)."""
+    text_run = cli("kata", "1.1", "--db", "postgres", "--db-url", limited_user)
+    assert text_run.code == 1, text_run
+    assert "note: " in text_run.out and "refused to create a role" in text_run.out
+    data = json.loads(cli("kata", "1.1", "--json", "--db-url", limited_user).out)
+    assert "refused to create a role" in data["isolation_note"]

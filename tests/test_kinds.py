@@ -318,3 +318,22 @@ def test_a_katas_catalog_timeout_holds_and_the_command_line_overrides_it(
     overridden = json.loads(cli("kata", "1.1", "--json", "--timeout", "1").out)["katas"][0]
     assert overridden["status"] == "timeout" and "(1 s)" in overridden["problem"], overridden
     assert overridden["checks"][0]["timings"]["call"] > 0.9
+
+
+def test_status_phase_next_and_hint_with_a_package_kata(small, cli, monkeypatch, tmp_path):
+    solve(small, "1.1")
+    phase = cli("phase", "1")
+    assert phase.code == 1 and "1.2" in phase.out and "katas/p1_demo/k02_app/" in phase.out, phase
+    status = cli("status", "--json")
+    validate_output(json.loads(status.out), "status")
+    assert json.loads(status.out)["next_kata"] == "1.2"
+    log = tmp_path / "opened"
+    editor = tmp_path / "editor"
+    editor.write_text(f'#!/bin/sh\necho "$@" > {log}\n')
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(editor))
+    following = cli("next", "--edit")
+    assert following.code == 1 and "A small app as a package" in following.out, following
+    assert "k02_app/logic.py" in log.read_text(), "the editor opens the file with the first TODO"
+    hint = cli("hint", "1.2")
+    assert hint.code == 0 and "Hint 1/2" in hint.out
