@@ -134,8 +134,11 @@ def render_kata_result(result: KataResult, root: Path) -> None:
     out.print(f"{title}   {badge(result.status, result.headline)}  [dim]{counts}[/]")
     out.print(f"  [dim]file:[/] {escape(clickable(result.file, root))}")
     if result.problem:
-        frame = box.ASCII if plain else box.ROUNDED
-        out.print(Panel(escape(result.problem), border_style="red", box=frame))
+        if plain:  # no box: a piped line is never wrapped, and a box would cut it off
+            for line in result.problem.splitlines():
+                out.print(f"  ! {escape(line)}")
+        else:
+            out.print(Panel(escape(result.problem), border_style="red", box=box.ROUNDED))
         if result.status == KATA_BROKEN:
             return
     previous = None
