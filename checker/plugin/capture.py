@@ -14,8 +14,10 @@ import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
+import greenlet
 import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -66,11 +68,12 @@ class Capture:
         return known
 
     def _origin(self) -> str:
-        frame = sys._getframe(3)
-        while frame is not None:
-            if self._learner_file(frame.f_code.co_filename):
-                return ORIGIN_LEARNER
-            frame = frame.f_back  # type: ignore[assignment]
+        for top in _stacks():
+            frame: FrameType | None = top
+            while frame is not None:
+                if self._learner_file(frame.f_code.co_filename):
+                    return ORIGIN_LEARNER
+                frame = frame.f_back
         return ORIGIN_CHECK if self.phase == "call" else ORIGIN_FIXTURE
 
     def record(self, sql: str, parameters: Any, many: bool, kind: str = SQL) -> None:
@@ -91,6 +94,18 @@ class Capture:
             for s, phase in zip(self.statements, self.phases, strict=True)
             if phase == "call" and s.type == SQL
         ]
+
+
+def _stacks() -> Iterator[FrameType]:
+    """The frames that led to this statement. Async SQLAlchemy runs the driver in a greenlet
+    whose stack ends where it was spawned: the coroutine that awaited it (the learner's, often)
+    is on the parent greenlet's stack, so that one is walked too."""
+    yield sys._getframe(3)
+    current = greenlet.getcurrent()
+    while current.parent is not None:
+        current = current.parent
+        if current.gr_frame is not None:
+            yield current.gr_frame
 
 
 _CAPTURES: list[Capture] = []  # the listeners are attached to the Engine class once per process

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from checker.plugin import capture, fixtures
+from checker.plugin import async_fixtures, capture, fixtures
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
@@ -71,6 +71,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[STATE] = state
     capture.attach(state.capture)
     config.pluginmanager.register(fixtures, "checker-fixtures")
+    config.pluginmanager.register(async_fixtures, "checker-async-fixtures")
     config.pluginmanager.register(GradingHooks(state), "checker-grading")
 
 

@@ -49,6 +49,7 @@ class Plan:
     def pytest_args(self, stream: Path) -> list[str]:
         args = ["-c", str(_INI), "--rootdir", str(self.root), "-p", "checker.plugin.hooks"]
         args += ["-p", "pytest_timeout", "--timeout", str(self.timeout or DEFAULT_TIMEOUT)]
+        args += ["-p", "pytest_asyncio.plugin"]
         args += ["--checker-db", self.target.kind, "--checker-stream", str(stream)]
         if self.target.url:
             args += ["--checker-db-url", self.target.url]
