@@ -46,6 +46,7 @@ class PhaseRow:
     title: str
     available: bool
     katas: tuple[KataRow, ...]
+    in_progress: bool = False
 
     @property
     def passed(self) -> int:
@@ -89,7 +90,13 @@ class ListView:
 
 def status_view(catalog: Catalog, progress: Progress) -> StatusView:
     phases = tuple(
-        PhaseRow(p.number, p.title, p.available, tuple(KataRow.of(k, progress) for k in p.katas))
+        PhaseRow(
+            p.number,
+            p.title,
+            p.available,
+            tuple(KataRow.of(k, progress) for k in p.katas),
+            p.in_progress,
+        )
         for p in catalog.phases
     )
     following = progress.first_unsolved(catalog)

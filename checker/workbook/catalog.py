@@ -65,6 +65,9 @@ class Phase:
     topics: tuple[str, ...]
     lesson_topics: tuple[str, ...]
     katas: tuple[Kata, ...]
+    # A phase whose katas are still being written: the ones it has are graded and verified, but
+    # topics no kata teaches yet are listed as to do rather than reported as a problem.
+    in_progress: bool = False
 
     @property
     def dir_name(self) -> str:
@@ -239,6 +242,9 @@ def load_catalog(root: Path) -> Catalog:
                 goal=_get(raw, "goal", str, CURRICULUM_FILE, where),
                 topics=_strings(raw, "topics", CURRICULUM_FILE, where),
                 lesson_topics=_strings(raw, "lesson_topics", CURRICULUM_FILE, where, default=()),
+                in_progress=_get(raw, "in_progress", bool, CURRICULUM_FILE, where)
+                if "in_progress" in raw
+                else False,
                 katas=_load_katas(root, number, dir_name),
             )
         )

@@ -35,7 +35,8 @@ def render_status(view: StatusView) -> None:
             continue
         total = len(phase.katas)
         bar = _bar(phase.passed, total)
-        table.add_row(str(phase.number), escape(phase.title), f"{phase.passed}/{total}", bar)
+        title = escape(phase.title) + (" [dim](more katas coming)[/]" if phase.in_progress else "")
+        table.add_row(str(phase.number), title, f"{phase.passed}/{total}", bar)
     out.print(table)
     following = view.next_kata
     if following:
