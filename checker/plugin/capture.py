@@ -87,6 +87,13 @@ class Capture:
         self.statements.append(Statement(text, params, many, self._origin(), kind))
         self.phases.append(self.phase)
 
+    def merge(self, statements: list[Statement]) -> None:
+        """Statements recorded elsewhere (a live server's process) for the current check."""
+        room = max(0, KEEP_AT_MOST - len(self.statements))
+        self.statements.extend(statements[:room])
+        self.phases.extend(["call"] * len(statements[:room]))
+        self.dropped += len(statements) - len(statements[:room])
+
     def sent_in_call(self) -> list[Statement]:
         """The SQL (not transaction control) sent while the check's body ran."""
         return [

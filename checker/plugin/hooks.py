@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from checker.plugin import async_fixtures, capture, fixtures
+from checker.plugin import app_fixtures, async_fixtures, capture, fixtures
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
@@ -72,6 +72,7 @@ def pytest_configure(config: pytest.Config) -> None:
     capture.attach(state.capture)
     config.pluginmanager.register(fixtures, "checker-fixtures")
     config.pluginmanager.register(async_fixtures, "checker-async-fixtures")
+    config.pluginmanager.register(app_fixtures, "checker-app-fixtures")
     config.pluginmanager.register(GradingHooks(state), "checker-grading")
 
 
@@ -134,6 +135,7 @@ class GradingHooks:
         kata, root = kata_of(item.path)
         state.stream.emit("check_start", id=item.nodeid, kata_id=kata.id)
         state.learner_called = False
+        state.exchanges = []
         state.capture.start((str(state.learner_code(kata, root).resolve()),))
         try:
             outcome = yield
@@ -143,6 +145,7 @@ class GradingHooks:
         if result is not None:
             result["statements"] = [s.__dict__ for s in state.capture.statements]
             result["statements_dropped"] = state.capture.dropped
+            result["exchanges"] = state.exchanges
             if result["outcome"] == FAILED and item.get_closest_marker("compare_sql"):
                 result["reference_statements"] = _count_on_reference(item, nextitem, state)
             if result["outcome"] not in (PASSED, SKIPPED, NEEDS_POSTGRES):
@@ -203,6 +206,7 @@ def _new_result(item: pytest.Item, kata_id: str) -> dict[str, Any]:
         "statements_dropped": 0,
         "reference_statements": None,
         "comparison": None,
+        "exchanges": [],
     }
 
 

@@ -64,6 +64,7 @@ class RunState:
         self.failed_katas: set[str] = set()
         self.announced: set[str] = set()
         self.learner_called = False
+        self.exchanges: list[dict[str, object]] = []  # the current check's HTTP requests
         self.rerunning_on_reference = False
         self.reference_passed = False
         self.modules: dict[tuple[str, str], KataModule | KataLoadError] = {}

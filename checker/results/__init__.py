@@ -93,6 +93,23 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Exchange:
+    """One HTTP request a check sent to an app, and the statements sent while it ran
+    (`statements` is a [start, end) range into the check's statements)."""
+
+    method: str
+    path: str
+    status: int
+    body: str
+    statements: tuple[int, int]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Exchange:
+        start, end = data["statements"]
+        return cls(data["method"], data["path"], data["status"], data["body"], (start, end))
+
+
+@dataclass(frozen=True)
 class Timings:
     setup: float = 0.0
     call: float = 0.0
@@ -114,6 +131,7 @@ class CheckResult:
     statements_dropped: int = 0
     reference_statements: int | None = None  # compare_sql checks, when they fail
     comparison: dict[str, Any] | None = None  # a result ladder's details (checker.plugin.compare)
+    exchanges: tuple[Exchange, ...] = ()  # the HTTP requests the check sent to an app
 
     @property
     def ok(self) -> bool:
@@ -140,6 +158,7 @@ class CheckResult:
             statements_dropped=data["statements_dropped"],
             reference_statements=data["reference_statements"],
             comparison=data["comparison"],
+            exchanges=tuple(Exchange.from_json(e) for e in data.get("exchanges", [])),
         )
 
     def to_json(self) -> dict[str, Any]:

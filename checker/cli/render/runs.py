@@ -19,6 +19,7 @@ from checker.results import (
     KATA_PASSED,
     LEARNER_ERROR,
     NEEDS_POSTGRES,
+    ORIGIN_LEARNER,
     PASSED,
     SKIPPED,
     TIMED_OUT,
@@ -103,6 +104,25 @@ def _render_sql(check: CheckResult) -> None:
         out.print(_sql_line(line))
 
 
+SHOW_EXCHANGES = 6
+
+
+def _render_exchanges(check: CheckResult) -> None:
+    """Each HTTP request the check sent, its answer, and the SQL the app sent meanwhile."""
+    out.print(f"      [dim]HTTP requests the check sent: {len(check.exchanges)}[/]")
+    for exchange in check.exchanges[:SHOW_EXCHANGES]:
+        body = exchange.body.replace("\n", " ")
+        body = body if len(body) <= 120 else body[:119] + "…"
+        line = f"{exchange.method} {exchange.path} → {exchange.status}  {body}"
+        out.print(f"        {escape(line)}")
+        start, end = exchange.statements
+        sent = tuple(s for s in check.statements[start:end] if s.origin == ORIGIN_LEARNER)
+        for sql in _fold(sent, 0, limit=4):
+            out.print(_sql_line("  " + sql))
+    if len(check.exchanges) > SHOW_EXCHANGES:
+        out.print(f"        … and {len(check.exchanges) - SHOW_EXCHANGES} more requests")
+
+
 def render_check(check: CheckResult, root: Path, same_as_previous: bool = False) -> None:
     word, mark = _MARKS.get(check.outcome, (check.outcome.upper(), "?"))
     label = escape(check.description or check.name)
@@ -125,7 +145,10 @@ def render_check(check: CheckResult, root: Path, same_as_previous: bool = False)
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
     if check.outcome in (FAILED, LEARNER_ERROR) and check.kind != "todo":
-        _render_sql(check)
+        if check.exchanges:
+            _render_exchanges(check)
+        else:
+            _render_sql(check)
 
 
 def render_kata_result(result: KataResult, root: Path) -> None:
