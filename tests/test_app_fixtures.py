@@ -106,6 +106,16 @@ APP_CHECKS = """
         assert missing.status_code == 404, f"GET /notes/99 answered {missing.status_code}"
 
 
+    async def test_many_at_once(app_client):
+        \"\"\"Forty requests at once each get their own session.\"\"\"
+        from checker.plugin.concurrency import send_at_once
+
+        created = await app_client.post("/notes", params={"body": "x"})
+        note = created.json()["id"]
+        answers = await send_at_once(app_client, [("GET", f"/notes/{note}")] * 40)
+        assert [a.status_code for a in answers] == [200] * 40, "every request answered"
+
+
     async def test_under_uvicorn(live_server, tmp_path):
         \"\"\"The app works under a real uvicorn.\"\"\"
         marker = os.environ.get("CHECKER_TEST_SERVER_PID_FILE")
@@ -130,6 +140,23 @@ def app_book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def db_args() -> list[str]:
     return ["--db", "postgres", "--db-url", postgres_url()] if postgres_url() else []
+
+
+def test_send_at_once_is_bounded_and_stays_on_this_machine():
+    import asyncio
+
+    import httpx
+
+    from checker.plugin.concurrency import MAX_REQUESTS, send_at_once
+
+    async def attempt(base_url: str, count: int) -> None:
+        async with httpx.AsyncClient(base_url=base_url) as client:
+            await send_at_once(client, [("GET", "/")] * count)
+
+    with pytest.raises(ValueError, match="only to this machine"):
+        asyncio.run(attempt("http://example.com", 1))
+    with pytest.raises(ValueError, match="at most"):
+        asyncio.run(attempt("http://127.0.0.1:1", MAX_REQUESTS + 1))
 
 
 def test_the_app_is_driven_inside_its_lifespan_and_its_exchanges_recorded(app_book, cli):

@@ -61,3 +61,38 @@ def test_async_checks_run_on_their_own_database_with_the_learners_sql_captured(d
     assert ("learner", "COMMIT") in origins, "transaction control is the learner's too"
     assert ("learner", "SELECT") in origins
     assert ("fixture", "CREATE") in origins, "create_all in the check's fixture is not"
+
+
+def test_several_databases_in_one_check_and_failures_on_purpose(demo):  # noqa: F811
+    checks = """
+        import pytest
+        from sqlalchemy import create_engine, inspect, text
+        from sqlalchemy.exc import OperationalError
+
+        def test_two_databases(make_db_url):
+            first, second = make_db_url(), make_db_url()
+            assert first != second, "two URLs"
+            with create_engine(first).begin() as connection:
+                connection.execute(text("CREATE TABLE only_here (id int)"))
+            assert inspect(create_engine(second)).get_table_names() == [], "nothing shared"
+
+        def test_refused_then_back(db_url, db_faults):
+            engine = create_engine(db_url)
+            db_faults.refuse_connections(2)
+            for _ in range(2):
+                with pytest.raises(OperationalError, match="injected"):
+                    engine.connect()
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar() == 1, "back up"
+            assert db_faults.refused == 2, "two refusals"
+
+        def test_dropped_connections(db_url, db_faults):
+            engine = create_engine(db_url, pool_pre_ping=True)
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+            assert db_faults.drop_connections() >= 1, "the pooled connection was dropped"
+            with engine.connect() as connection:  # pre-ping notices, and reconnects
+                assert connection.execute(text("SELECT 2")).scalar() == 2, "reconnected"
+    """
+    result, report = demo(checks, *ASYNC)
+    result.assert_outcomes(passed=3)

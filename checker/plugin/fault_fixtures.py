@@ -1,0 +1,74 @@
+"""Fixtures for checks that need more than one database, or a database that misbehaves.
+
+make_db_url  a factory: each call gives the URL of another fresh, empty database for this check
+             (several binds, shards), all dropped when the check ends
+db_faults    failures on purpose, for retry katas: `refuse_connections(n)` makes the next n
+             connection attempts fail as a down server's would; `drop_connections()` closes every
+             connection the check's code holds, as a server restart or a network cut would
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
+
+from checker.plugin.isolation import Databases
+
+INJECTED = "checker: the database refused the connection (a failure injected by the check)"
+
+
+@pytest.fixture
+def make_db_url(db: Databases) -> Iterator[Callable[[], str]]:
+    """Call it for each extra database the check needs."""
+    with ExitStack() as databases:
+        yield lambda: databases.enter_context(db.fresh())
+
+
+class DatabaseFaults:
+    def __init__(self) -> None:
+        self.refusals_left = 0
+        self.refused = 0
+        self._opened: list[Any] = []
+
+    def refuse_connections(self, times: int) -> None:
+        """The next `times` attempts to connect fail (OperationalError, from the driver)."""
+        self.refusals_left = times
+
+    def drop_connections(self) -> int:
+        """Close, under the pool's feet, every connection opened so far; returns how many."""
+        dropped = 0
+        for connection in self._opened:
+            try:
+                connection.close()
+                dropped += 1
+            except Exception:  # already closed, or already broken: dropped either way
+                pass
+        self._opened.clear()
+        return dropped
+
+    def on_do_connect(self, dialect: Any, record: Any, cargs: Any, cparams: Any) -> None:
+        if self.refusals_left > 0:
+            self.refusals_left -= 1
+            self.refused += 1
+            raise dialect.loaded_dbapi.OperationalError(INJECTED)
+
+    def on_connect(self, dbapi_connection: Any, record: Any) -> None:
+        self._opened.append(dbapi_connection)
+
+
+@pytest.fixture
+def db_faults() -> Iterator[DatabaseFaults]:
+    faults = DatabaseFaults()
+    event.listen(Engine, "do_connect", faults.on_do_connect)
+    event.listen(Pool, "connect", faults.on_connect)
+    try:
+        yield faults
+    finally:
+        event.remove(Engine, "do_connect", faults.on_do_connect)
+        event.remove(Pool, "connect", faults.on_connect)
