@@ -6,6 +6,8 @@
 (b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold
     `checker kata`;
 (c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL);
+(e) what one app check costs, over ASGI and under uvicorn, against a plain one
+    (bench/app_checks.py);
 (d) what isolating one check costs: making its database, its first connection, dropping it
     (medians over --checks checks), on SQLite (and Postgres, given a URL).
 Everything runs on a private copy of the workbook, so your progress is untouched.
@@ -26,6 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from checker.workbook.catalog import load_catalog
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from app_checks import app_check_costs  # noqa: E402  (beside this script, not a package)
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -170,6 +175,10 @@ def main() -> None:
     for label, seconds, ratio in rows:
         print(f"{label:42} {seconds:9.3f}  {ratio}")
     print_isolation_costs(isolation_costs(args.postgres, args.checks))
+    print("\n(e) one check's own time (setup + call + teardown), median of 5 runs")
+    print(f"{'database':10} {'check':18} {'ms':>8}")
+    for database, name, seconds in app_check_costs(BIN / "checker", args.postgres):
+        print(f"{database:10} {name.removeprefix('test_'):18} {seconds * 1000:8.1f}")
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ from types import FrameType
 from typing import Any
 
 import greenlet
-import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -229,6 +228,8 @@ class QueryLog:
         total = len(sent) + self._capture.dropped - dropped_before
         if total > limit:
             hint = repetition_hint(sent)
+            import pytest  # only on failure: the live server imports this module
+
             pytest.fail(
                 f"{action} sent {total} SQL statements; it can be done in {limit}.\n"
                 f"What your code sent:\n{fold(sent)}" + (f"\n{hint}" if hint else ""),

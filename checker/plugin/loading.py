@@ -17,8 +17,6 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-import pytest
-
 
 class KataLoadError(Exception):
     """The kata's file could not be imported; `str()` is one line: file:line: what went wrong."""
@@ -99,6 +97,8 @@ class KataModule:
         try:
             return getattr(self._module, name)
         except AttributeError:
+            import pytest  # only on failure: the live server imports this module
+
             pytest.fail(
                 f"{self._shown_as} has no `{name}`, which the checks use. Did you rename or "
                 "delete it? The stub defines it; `checker show` repeats what to build.",
