@@ -14,16 +14,17 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 import pytest_asyncio
-from asgi_lifespan import LifespanManager
 
 from checker.plugin.fixtures import run_state
 from checker.plugin.live_server import LiveServer, start_live_server
 from checker.plugin.run_state import RunState
+
+if TYPE_CHECKING:  # httpx and asgi-lifespan load only when a check drives an app
+    import httpx
 
 DATABASE_URL_VARIABLE = "DATABASE_URL"
 BODY_EXCERPT = 300  # characters of a response body kept for the learner to read
@@ -72,6 +73,9 @@ async def app_client(
     request: pytest.FixtureRequest, kata: Any, app_env: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The learner's app, started (its lifespan), driven over ASGI with httpx."""
+    import httpx
+    from asgi_lifespan import LifespanManager
+
     state = run_state(request.config)
     app = kata.app
     async with LifespanManager(app, startup_timeout=STARTUP_TIMEOUT) as manager:

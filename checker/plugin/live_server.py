@@ -20,14 +20,16 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 import pytest
 
 from checker.plugin.run_state import RunState, kata_of
 from checker.results import Statement
 from checker.workbook.kinds import LEARNER_TREE, files_of
+
+if TYPE_CHECKING:
+    import httpx
 
 READY_TIMEOUT = 15.0  # seconds for the app to import and start serving
 STOP_TIMEOUT = 3.0  # seconds between SIGTERM and SIGKILL
@@ -61,6 +63,8 @@ class LiveServer:
 
     def client(self, **options: Any) -> httpx.AsyncClient:
         """An httpx client on the server whose requests are recorded like the app client's."""
+        import httpx
+
         return httpx.AsyncClient(base_url=self.url, event_hooks=self.hooks, **options)
 
     @property

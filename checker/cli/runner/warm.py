@@ -46,6 +46,7 @@ PRELOAD = (
     "fastapi",
     "pydantic",
     "httpx",
+    "asgi_lifespan",
 )
 
 
