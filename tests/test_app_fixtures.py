@@ -116,6 +116,16 @@ APP_CHECKS = """
         assert [a.status_code for a in answers] == [200] * 40, "every request answered"
 
 
+    def test_grader_dies(live_server):
+        \"\"\"(Only when a test asks for it) the grading process dies with its server running.\"\"\"
+        marker = os.environ.get("CHECKER_TEST_DIE_WITH_SERVER")
+        if marker:
+            with open(marker, "w") as file:
+                file.write(str(live_server.pid))
+            os._exit(9)
+        assert live_server.url.startswith("http://127.0.0.1:"), live_server.url
+
+
     async def test_under_uvicorn(live_server, tmp_path):
         \"\"\"The app works under a real uvicorn.\"\"\"
         marker = os.environ.get("CHECKER_TEST_SERVER_PID_FILE")
@@ -212,3 +222,22 @@ def test_the_live_server_serves_the_tree_being_graded_and_dies_with_its_check(
     pid = int(pid_file.read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)  # the server is gone with its check
+
+
+def test_a_server_does_not_outlive_a_grader_that_dies(app_book, cli, monkeypatch, tmp_path):
+    import time
+
+    pid_file = tmp_path / "server.pid"
+    monkeypatch.setenv("CHECKER_TEST_DIE_WITH_SERVER", str(pid_file))
+    data = json.loads(cli("kata", "1.1", "--json", *db_args()).out)
+    assert data["katas"][0]["status"] == "broken", data["katas"][0]["problem"]
+    pid = int(pid_file.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return  # gone: the kernel killed it with its parent
+        time.sleep(0.05)
+    os.kill(pid, 9)
+    raise AssertionError("the uvicorn server outlived the grading process that started it")
