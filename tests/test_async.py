@@ -85,6 +85,13 @@ def test_several_databases_in_one_check_and_failures_on_purpose(demo):  # noqa: 
             with engine.connect() as connection:
                 assert connection.execute(text("SELECT 1")).scalar() == 1, "back up"
             assert db_faults.refused == 2, "two refusals"
+            db_faults.refuse_for(0.3)
+            with pytest.raises(OperationalError, match="injected"):
+                engine.connect()
+            import time
+            time.sleep(0.35)
+            with engine.connect() as connection:
+                assert connection.execute(text("SELECT 1")).scalar() == 1, "back after a while"
 
         def test_dropped_connections(db_url, db_faults):
             engine = create_engine(db_url, pool_pre_ping=True)

@@ -9,6 +9,7 @@ db_faults    failures on purpose, for retry katas: `refuse_connections(n)` makes
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -33,12 +34,17 @@ def make_db_url(db: Databases) -> Iterator[Callable[[], str]]:
 class DatabaseFaults:
     def __init__(self) -> None:
         self.refusals_left = 0
+        self.refusing_until = 0.0  # time.monotonic() until which every attempt is refused
         self.refused = 0
         self._opened: list[Any] = []
 
     def refuse_connections(self, times: int) -> None:
         """The next `times` attempts to connect fail (OperationalError, from the driver)."""
         self.refusals_left = times
+
+    def refuse_for(self, seconds: float) -> None:
+        """Every attempt to connect fails for the next `seconds` (a server restarting)."""
+        self.refusing_until = time.monotonic() + seconds
 
     def drop_connections(self) -> int:
         """Close, under the pool's feet, every connection opened so far; returns how many."""
@@ -53,8 +59,9 @@ class DatabaseFaults:
         return dropped
 
     def on_do_connect(self, dialect: Any, record: Any, cargs: Any, cparams: Any) -> None:
-        if self.refusals_left > 0:
-            self.refusals_left -= 1
+        refusing = self.refusals_left > 0 or time.monotonic() < self.refusing_until
+        if refusing:
+            self.refusals_left = max(0, self.refusals_left - 1)
             self.refused += 1
             raise dialect.loaded_dbapi.OperationalError(INJECTED)
 
