@@ -86,6 +86,7 @@ def test_several_databases_in_one_check_and_failures_on_purpose(demo):  # noqa: 
                 assert connection.execute(text("SELECT 1")).scalar() == 1, "back up"
             assert db_faults.refused == 2, "two refusals"
             db_faults.refuse_for(0.3)
+            engine.dispose()  # pooled connections stay up: only new ones are refused
             with pytest.raises(OperationalError, match="injected"):
                 engine.connect()
             import time
