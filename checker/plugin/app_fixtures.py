@@ -4,6 +4,8 @@
               learns where its database is (its settings read it from the environment)
   app_client  an httpx.AsyncClient on the learner's `app` through ASGITransport, inside the
               app's lifespan (asgi-lifespan), so startup and shutdown code is graded too
+  app_runs    `async with app_runs() as client:` the same, stopped at the end of the block, for
+              checks of what shutdown leaves behind, or of a restart
   live_server the app under uvicorn in a subprocess on a free loopback port (`live_server.url`)
 
 Every request a client sends is recorded as an exchange (method, path, status, body excerpt)
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -68,22 +71,56 @@ def exchange_hooks(
     return {"request": [on_request], "response": [on_response]}
 
 
+def _keeping_errors(app: Any, errors: list[BaseException]) -> Any:
+    """The ASGI app, with the exceptions it raises kept in `errors`."""
+
+    async def recorded(scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await app(scope, receive, send)
+        except Exception as exc:
+            errors.append(exc)
+            raise
+
+    return recorded
+
+
+@asynccontextmanager
+async def running_app(
+    app: Any, state: RunState, errors: list[BaseException] | None = None
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The app started (its lifespan), an httpx client on it, and the app stopped at the end.
+    With `errors`, an exception the app raises becomes a 500 (as under a server) and is kept
+    there, so that requests sent together all finish."""
+    import httpx
+    from asgi_lifespan import LifespanManager
+
+    async with LifespanManager(app, startup_timeout=STARTUP_TIMEOUT) as manager:
+        served = manager.app if errors is None else _keeping_errors(manager.app, errors)
+        transport = httpx.ASGITransport(app=served, raise_app_exceptions=errors is None)
+        async with httpx.AsyncClient(
+            transport=transport, base_url="http://kata", event_hooks=exchange_hooks(state)
+        ) as client:
+            yield client
+
+
 @pytest_asyncio.fixture
 async def app_client(
     request: pytest.FixtureRequest, kata: Any, app_env: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The learner's app, started (its lifespan), driven over ASGI with httpx."""
-    import httpx
-    from asgi_lifespan import LifespanManager
+    async with running_app(kata.app, run_state(request.config)) as client:
+        yield client
 
+
+@pytest.fixture
+def app_runs(
+    request: pytest.FixtureRequest, kata: Any, app_env: str
+) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
+    """`async with app_runs() as client:` starts the app and stops it at the end of the block,
+    inside the check, so a check can look at what shutdown left behind, or start it again.
+    `app_runs(errors=[])` turns the app's exceptions into 500s, kept in that list."""
     state = run_state(request.config)
-    app = kata.app
-    async with LifespanManager(app, startup_timeout=STARTUP_TIMEOUT) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://kata", event_hooks=exchange_hooks(state)
-        ) as client:
-            yield client
+    return lambda errors=None: running_app(kata.app, state, errors)
 
 
 @pytest.fixture

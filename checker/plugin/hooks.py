@@ -14,7 +14,14 @@ from typing import Any
 
 import pytest
 
-from checker.plugin import app_fixtures, async_fixtures, capture, fault_fixtures, fixtures
+from checker.plugin import (
+    app_fixtures,
+    async_fixtures,
+    capture,
+    fault_fixtures,
+    fixtures,
+    pool_watch,
+)
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
@@ -74,6 +81,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(async_fixtures, "checker-async-fixtures")
     config.pluginmanager.register(app_fixtures, "checker-app-fixtures")
     config.pluginmanager.register(fault_fixtures, "checker-fault-fixtures")
+    config.pluginmanager.register(pool_watch, "checker-pool-watch")
     config.pluginmanager.register(GradingHooks(state), "checker-grading")
 
 

@@ -1,7 +1,7 @@
 """Checks for kata 5.2 — one session per request: a yield dependency and a lifespan.
 
-The app is driven over ASGI inside its lifespan (`app_client`, or `running_app` where a check
-must look at what shutdown left behind) and once under uvicorn (`live_server`). `watch` follows
+The app is driven over ASGI inside its lifespan (`app_client`, or `app_runs` where a check
+must look at what shutdown left behind) and once under uvicorn (`live_server`). `pool_watch` follows
 every connection the app's async engine opens, checks out, returns and closes, through pool
 events: a session that is never closed shows as a connection still checked out after its
 request, or one the garbage collector had to take back.
@@ -12,82 +12,19 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
-from sqlalchemy import event, inspect, text
-from sqlalchemy.connectors.asyncio import AsyncAdapt_dbapi_connection
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import MissingGreenlet, StatementError
-from sqlalchemy.pool import Pool
 
-from checker.plugin.app_fixtures import STARTUP_TIMEOUT, exchange_hooks
 from checker.plugin.concurrency import send_at_once
-from checker.plugin.fixtures import run_state
 
 MISSING = 4242  # an id no user has in these checks
 
 
-class ConnectionWatch:
-    """What happens to the async connections of every pool while a check runs: opened, checked
-    out, returned, closed — or abandoned (checked out, never returned, and detached by the
-    garbage collector when the session that held it was collected unclosed). The checks read
-    rows back with the synchronous `engine`, whose connections are not async and not watched."""
-
-    def __init__(self) -> None:
-        self.opened = 0
-        self.open: dict[int, Any] = {}  # id(DBAPI connection) -> connection
-        self.out: dict[int, Any] = {}  # id(pool record) -> record, while checked out
-        self.abandoned = 0
-        self._listeners: dict[str, Callable[..., None]] = {
-            "connect": self._connect,
-            "checkout": self._checkout,
-            "checkin": self._checkin,
-            "detach": self._detach,
-            "close": self._close,
-            "close_detached": self._close_detached,
-        }
-
-    def start(self) -> None:
-        for name, listener in self._listeners.items():
-            event.listen(Pool, name, listener)
-
-    def stop(self) -> None:
-        for name, listener in self._listeners.items():
-            if event.contains(Pool, name, listener):
-                event.remove(Pool, name, listener)
-
-    def _connect(self, dbapi_connection: Any, record: Any) -> None:
-        if isinstance(dbapi_connection, AsyncAdapt_dbapi_connection):
-            self.opened += 1
-            self.open[id(dbapi_connection)] = dbapi_connection
-
-    def _checkout(self, dbapi_connection: Any, record: Any, proxy: Any) -> None:
-        if isinstance(dbapi_connection, AsyncAdapt_dbapi_connection):
-            self.out[id(record)] = record
-
-    def _checkin(self, dbapi_connection: Any, record: Any) -> None:
-        self.out.pop(id(record), None)
-
-    def _detach(self, dbapi_connection: Any, record: Any) -> None:
-        if self.out.pop(id(record), None) is not None:
-            self.abandoned += 1
-
-    def _close(self, dbapi_connection: Any, record: Any) -> None:
-        self.open.pop(id(dbapi_connection), None)
-
-    def _close_detached(self, dbapi_connection: Any) -> None:
-        self.open.pop(id(dbapi_connection), None)
-
-    def leaked(self) -> tuple[int, int]:
-        """(connections checked out now, connections abandoned so far)."""
-        return len(self.out), self.abandoned
-
-
-def leak_report(watch: ConnectionWatch, after: str) -> str | None:
+def leak_report(watch: Any, after: str) -> str | None:
     """None when no connection is left out, else a sentence saying what was left after `after`."""
     out, abandoned = watch.leaked()
     if not out and not abandoned:
@@ -107,53 +44,6 @@ def leak_report(watch: ConnectionWatch, after: str) -> str | None:
         "`async with sessionmaker() as session: yield session` (or try/finally with "
         "`await session.close()`), so that FastAPI's cleanup after the yield closes it."
     )
-
-
-@pytest.fixture
-def watch(engine: Any) -> Iterator[ConnectionWatch]:
-    """The app's connections, watched from here on (after the check's database exists)."""
-    watching = ConnectionWatch()
-    watching.start()
-    yield watching
-    watching.stop()
-
-
-def _recording(app: Any, errors: list[BaseException]) -> Any:
-    """The ASGI app, with the exceptions it raises kept in `errors`."""
-
-    async def recorded(scope: Any, receive: Any, send: Any) -> None:
-        try:
-            await app(scope, receive, send)
-        except Exception as exc:
-            errors.append(exc)
-            raise
-
-    return recorded
-
-
-@asynccontextmanager
-async def running_app(
-    kata: Any, request: pytest.FixtureRequest, errors: list[BaseException] | None = None
-) -> AsyncIterator[httpx.AsyncClient]:
-    """Like `app_client`, but the app stops at the end of the block, inside the check, so what its
-    shutdown left behind can be checked. With `errors`, an exception the app raises becomes a 500
-    (as under a server) and is kept there, so that requests sent together all finish."""
-    state = run_state(request.config)
-    async with LifespanManager(kata.app, startup_timeout=STARTUP_TIMEOUT) as manager:
-        app = manager.app if errors is None else _recording(manager.app, errors)
-        transport = httpx.ASGITransport(app=app, raise_app_exceptions=errors is None)
-        async with httpx.AsyncClient(
-            transport=transport, base_url="http://kata", event_hooks=exchange_hooks(state)
-        ) as client:
-            yield client
-
-
-@pytest.fixture
-def app_runs(
-    request: pytest.FixtureRequest, kata: Any, app_env: str
-) -> Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]:
-    """`async with app_runs() as client:` starts the app, and stops it at the end of the block."""
-    return lambda errors=None: running_app(kata, request, errors)
 
 
 def _shown(method: str, path: str, body: Any) -> str:
@@ -369,10 +259,10 @@ async def test_taken_username_is_409(app_client, engine):
     await create_user(app_client, "eve")  # and the next request works
 
 
-async def test_a_request_closes_its_session(watch, app_client):
+async def test_a_request_closes_its_session(pool_watch, app_client):
     """After each request that succeeded, its session is closed: no connection is left out."""
     ada = await create_user(app_client, "ada")
-    report = leak_report(watch, "POST /users answered 201")
+    report = leak_report(pool_watch, "POST /users answered 201")
     assert report is None, report
     steps = [
         ("GET", f"/users/{ada['id']}", 200, None),
@@ -381,11 +271,11 @@ async def test_a_request_closes_its_session(watch, app_client):
     ]
     for method, path, status, body in steps:
         await call(app_client, method, path, status, body)
-        report = leak_report(watch, f"{method} {path} answered {status}")
+        report = leak_report(pool_watch, f"{method} {path} answered {status}")
         assert report is None, report
 
 
-async def test_a_failing_request_still_closes_its_session(watch, app_client):
+async def test_a_failing_request_still_closes_its_session(pool_watch, app_client):
     """A route that raised (404, 409) still has its session closed, and the next request works."""
     ada = await create_user(app_client, "ada")
     steps = [
@@ -396,7 +286,7 @@ async def test_a_failing_request_still_closes_its_session(watch, app_client):
     ]
     for method, path, status, body in steps:
         await call(app_client, method, path, status, body)
-        report = leak_report(watch, f"{_shown(method, path, body)} answered {status}")
+        report = leak_report(pool_watch, f"{_shown(method, path, body)} answered {status}")
         assert report is None, report + (
             " The route raised HTTPException: code after a bare `yield` never runs then; "
             "`async with` or `finally` does."
@@ -470,7 +360,7 @@ async def _at_once(
     )
 
 
-async def test_concurrent_requests_each_get_their_own_session(app_runs, watch, engine):
+async def test_concurrent_requests_each_get_their_own_session(app_runs, pool_watch, engine):
     """Forty requests, eight at a time, all answer as they should and leave no connection out."""
     errors: list[BaseException] = []
     async with app_runs(errors) as client:
@@ -494,10 +384,10 @@ async def test_concurrent_requests_each_get_their_own_session(app_runs, watch, e
                 ]
             )
         await _at_once(client, rounds[0], errors)
-        report = leak_report(watch, "8 requests sent at once")
+        report = leak_report(pool_watch, "8 requests sent at once")
         assert report is None, report
         await _at_once(client, [step for steps in rounds[1:] for step in steps], errors)
-        report = leak_report(watch, "32 more requests, eight at a time")
+        report = leak_report(pool_watch, "32 more requests, eight at a time")
         assert report is None, report
     stored = rows(engine, "SELECT count(*) FROM post")
     assert stored == [(5,)], (
@@ -506,28 +396,28 @@ async def test_concurrent_requests_each_get_their_own_session(app_runs, watch, e
     )
 
 
-async def test_shutdown_closes_every_connection(app_runs, watch):
+async def test_shutdown_closes_every_connection(app_runs, pool_watch):
     """When the app stops, the lifespan disposes the engine: no connection it opened stays open."""
     async with app_runs() as client:
         ada = await create_user(client, "ada")
         await call(client, "GET", f"/users/{ada['id']}", 200)
         await call(client, "GET", f"/users/{MISSING}", 404)
-    assert watch.opened, (
+    assert pool_watch.opened, (
         "The app started, created a user and read it back without opening a connection through "
         "an async engine; expected the lifespan's create_async_engine(DATABASE_URL) to open one."
     )
-    still_open, checked_out = len(watch.open), len(watch.out)
+    still_open, checked_out = len(pool_watch.open), len(pool_watch.out)
     assert not checked_out, (
         f"When the app shut down, {checked_out} database connection(s) were still checked out "
         "by sessions nobody closed; dispose() only closes the connections in the pool. Close "
         "each request's session in get_session (`async with ... yield session`)."
     )
     assert not still_open, (
-        f"After the app shut down (the end of its lifespan), {still_open} of the {watch.opened} "
-        "database connection(s) it opened were still open. Dispose the engine after the "
-        "lifespan's yield: `await engine.dispose()` closes the connections in its pool (left to "
-        "the garbage collector, they are dropped unclosed, and a server that restarts its app "
-        "piles them up)."
+        "After the app shut down (the end of its lifespan), "
+        f"{still_open} of the {pool_watch.opened} database connection(s) it opened were still "
+        "open. Dispose the engine after the lifespan's yield: `await engine.dispose()` closes "
+        "the connections in its pool (left to the garbage collector, they are dropped unclosed, "
+        "and a server that restarts its app piles them up)."
     )
 
 
