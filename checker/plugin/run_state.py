@@ -33,6 +33,7 @@ def _catalog(root: Path) -> Catalog:
     return load_catalog(root)
 
 
+@functools.cache  # asked several times for every check: resolve and look it up once per file
 def kata_of(check_file: Path) -> tuple[Kata, Path]:
     """The kata a check file grades, and the workbook it belongs to (phases/pN_x/test_kMM_y.py)."""
     root = check_file.resolve().parent.parent.parent

@@ -61,10 +61,6 @@ def badge(status: str, headline: str | None = None) -> str:
     return f"[{style}]{symbol} {escape(words)}[/]"
 
 
-def dim(text: str) -> str:
-    return text if plain else f"[dim]{text}[/]"
-
-
 def clickable(rel_path: str | None, root: Path) -> str:
     """A path relative to where the learner stands, which terminals make clickable."""
     if not rel_path:
