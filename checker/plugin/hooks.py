@@ -25,6 +25,7 @@ from checker.plugin import (
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
+from checker.plugin.zones import use_local_zone
 from checker.results import FAILED, NEEDS_POSTGRES, PASSED, SKIPPED
 
 RESULT = pytest.StashKey[dict[str, Any]]()
@@ -68,6 +69,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    use_local_zone()
     config.addinivalue_line("markers", "postgres_only: the check needs PostgreSQL")
     config.addinivalue_line(
         "markers",

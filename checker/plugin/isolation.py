@@ -52,6 +52,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import Pool
 
 from checker.plugin import pg_roles as pg
+from checker.plugin.zones import DATABASE_ZONE
 
 # One sequence per process, not per `Databases`: a process may start several (pytest's in-process
 # runs, the benchmark) and their names must not collide.
@@ -229,8 +230,8 @@ class Databases:
             pg.execute(connection, pg.create_schema_sql(name))
             self._held.add(name)
         options = (
-            f"-c search_path={name} -c lock_timeout={pg.LOCK_TIMEOUT_MS} -c TimeZone=UTC "
-            f"-c synchronous_commit=off -c application_name={name}"
+            f"-c search_path={name} -c lock_timeout={pg.LOCK_TIMEOUT_MS} "
+            f"-c TimeZone={DATABASE_ZONE} -c synchronous_commit=off -c application_name={name}"
         )
         return server.update_query_dict({"options": options})
 

@@ -16,6 +16,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
 
+from checker.plugin.zones import DATABASE_ZONE
+
 # A check that waits on a lock its own code holds gets an error instead of hanging.
 LOCK_TIMEOUT_MS = 5000
 
@@ -90,7 +92,8 @@ def create_role_sql(name: str, verifier: str, grant_to_admin: bool) -> str:
         f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{verifier}' "
         f"CONNECTION LIMIT {CHECK_CONNECTION_LIMIT}; "
         f"ALTER ROLE \"{name}\" SET lock_timeout = '{LOCK_TIMEOUT_MS}ms'; "
-        f"ALTER ROLE \"{name}\" SET TimeZone = 'UTC'; "
+        # A session zone that is not UTC, so that code relying on it shows (checker.plugin.zones).
+        f"ALTER ROLE \"{name}\" SET TimeZone = '{DATABASE_ZONE}'; "
         # A schema that lives for one check needs no durability: commits that do not wait for
         # the WAL to reach the disk make Postgres checks much faster, and lose nothing a check
         # could notice (only a server crash would, and the schema is thrown away anyway).
