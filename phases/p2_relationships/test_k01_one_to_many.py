@@ -1,21 +1,30 @@
 """Checks for kata 2.1 — one-to-many and many-to-one."""
 
 import pytest
-from sqlalchemy import create_engine, inspect, select
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy import create_engine, select
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
 from checker.plugin.assertions import find_relationship, no_commit
 from checker.plugin.compare import assert_rows_match
+from checker.plugin.schema import Col, assert_table
 
 # (author, title), inserted in this order: not alphabetical, so sorting is visible.
 POSTS = [
+    ("adam", "Kites"),
     ("ada", "Zebra crossings"),
+    ("Ada", "Engines"),
     ("ada", "Apples"),
     ("bob", "Bicycles"),
+    ("j.doe", "Dots"),
     ("ada", "Mango season"),
+    ("j_doe", "Underscores"),
+    ("o'hara", "Quotes"),
 ]
-USERS = ["ada", "bob", "cleo"]  # cleo has no posts
+# cleo has no posts. The near misses of "ada" (adam contains it, Ada differs in case) and of
+# "j_doe" (LIKE's _ matches the dot of j.doe) come first, so a lookup that is not an exact
+# match finds the wrong user (or several); o'hara has a quote in her name.
+USERS = ["adam", "Ada", "j.doe", "ada", "bob", "j_doe", "o'hara", "cleo"]
 
 
 def _relationship(kata, owner: str, name: str, target: str, many: bool, expected: str):
@@ -108,22 +117,31 @@ def test_posts_and_author_are_relationships(kata):
 
 
 def test_author_id_is_a_required_foreign_key(kata, engine):
-    """The database has post.author_id as a NOT NULL foreign key to user_account.id."""
+    """The database has post.author_id as a NOT NULL, non-unique foreign key to user_account.id,
+    and every other column as given."""
     _models(kata)
     kata.Base.metadata.create_all(engine)
-    database = inspect(engine)
-    keys = [
-        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-        for fk in database.get_foreign_keys("post")
-    ]
-    assert (["author_id"], "user_account", ["id"]) in keys, (
-        f"inspect(engine).get_foreign_keys('post') gives {keys!r}; expected author_id -> "
-        "user_account.id: mapped_column(ForeignKey('user_account.id'))."
+    assert_table(
+        engine,
+        "user_account",
+        {"id": Col(nullable=False), "username": Col(nullable=False, unique=True)},
+        primary_key=["id"],
     )
-    nullable = {c["name"]: c["nullable"] for c in database.get_columns("post")}
-    assert nullable.get("author_id") is False, (
-        "post.author_id allows NULL; every post has an author, so annotate it Mapped[int] "
-        "(Mapped[int | None] would make it optional)."
+    assert_table(
+        engine,
+        "post",
+        {
+            "id": Col(nullable=False),
+            "title": Col(nullable=False),
+            "author_id": Col(
+                nullable=False,
+                unique=False,
+                references="user_account.id",
+                hint="Every post has one author and an author has many posts: "
+                'author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id")).',
+            ),
+        },
+        primary_key=["id"],
     )
 
 
@@ -166,7 +184,8 @@ def test_setting_author_appends_to_posts(kata):
 
 
 def test_write_post_links_both_sides(kata, db_url, engine):
-    """write_post returns a Post linked both ways and in the session; commit stores author_id."""
+    """write_post returns a Post linked both ways and in the session; commit stores author_id;
+    a second call adds a second post and keeps the first."""
     ids = _seed(kata, engine)
     with Session(engine) as session:
         bob = _user(session, kata, "bob")
@@ -187,10 +206,15 @@ def test_write_post_links_both_sides(kata, db_url, engine):
             "Post(..., author=bob)), not by setting author_id, which only shows after a reload."
         )
         session.commit()
+        kata.write_post(session, bob, "Bells")
+        session.commit()
     stored = _stored_posts(db_url, kata)
-    assert stored.get("Brakes") == ids["bob"], (
-        f"After write_post(session, bob, 'Brakes') and a commit, the database has the posts "
-        f"{stored!r}; expected 'Brakes' with author_id {ids['bob']} (bob's id)."
+    bobs = sorted(title for title, author_id in stored.items() if author_id == ids["bob"])
+    assert bobs == ["Bells", "Bicycles", "Brakes"], (
+        f"After write_post(session, bob, 'Brakes'), a commit, write_post(session, bob, 'Bells') "
+        f"and a commit, the database has bob (id {ids['bob']}) as the author of {bobs!r}; "
+        "expected ['Bells', 'Bicycles', 'Brakes']: each call adds one post to the ones he has "
+        "(append to user.posts, never replace the list)."
     )
 
 
@@ -267,20 +291,41 @@ def test_navigation_both_ways_after_reload(kata, engine):
         )
 
 
-def test_titles_by(kata, engine):
-    """titles_by(session, 'ada') returns ada's post titles as strings, alphabetically."""
+@pytest.mark.parametrize(
+    "username, expected",
+    [
+        ("ada", ["Apples", "Mango season", "Zebra crossings"]),
+        ("j_doe", ["Underscores"]),
+        ("o'hara", ["Quotes"]),
+    ],
+    ids=["ada", "j_doe", "o'hara"],
+)
+def test_titles_by(kata, engine, username, expected):
+    """titles_by returns that user's post titles, as strings, alphabetically: exact name only."""
     _seed(kata, engine)
     with Session(engine) as session:
-        got = kata.titles_by(session, "ada")
+        try:
+            got = kata.titles_by(session, username)
+        except MultipleResultsFound:
+            pytest.fail(
+                f"titles_by(session, {username!r}) raised MultipleResultsFound: the user lookup "
+                f"matched several of the users {USERS!r}. Only one has exactly that name: compare "
+                "with User.username == username (LIKE, contains(), startswith() and "
+                "case-insensitive matches also find near misses).",
+                pytrace=False,
+            )
     assert isinstance(got, list) and all(isinstance(t, str) for t in got), (
-        f"titles_by(session, 'ada') returned {got!r}; expected a list of str."
+        f"titles_by(session, {username!r}) returned {got!r}; expected a list of str."
     )
-    assert_rows_match(
-        got,
-        ["Apples", "Mango season", "Zebra crossings"],
-        ordered=True,
-        what="titles_by(session, 'ada')",
+    others = sorted(title for author, title in POSTS if author != username)
+    wrong = [title for title in got if title in others]
+    assert not wrong, (
+        f"titles_by(session, {username!r}) returned {got!r}, with posts by other users: {wrong!r}. "
+        f"The users are {USERS!r}: look the user up by equality (User.username == username); "
+        "LIKE, contains(), startswith() and case-insensitive matches also find near misses "
+        "(adam contains ada, LIKE's _ matches any character)."
     )
+    assert_rows_match(got, expected, ordered=True, what=f"titles_by(session, {username!r})")
 
 
 def test_titles_by_without_posts(kata, engine):
@@ -291,14 +336,23 @@ def test_titles_by_without_posts(kata, engine):
         assert list(got) == [], (
             f"titles_by(session, 'cleo') returned {got!r}; cleo has no posts: expected []."
         )
-        try:
-            got = kata.titles_by(session, "nobody")
-        except NoResultFound:
-            pytest.fail(
-                "titles_by(session, 'nobody') raised NoResultFound; expected []. .one() raises "
-                "when no row matches: use .one_or_none() and return [] for None.",
-                pytrace=False,
+        for nobody in ("nobody", "ad"):
+            try:
+                got = kata.titles_by(session, nobody)
+            except MultipleResultsFound:
+                pytest.fail(
+                    f"titles_by(session, {nobody!r}) raised MultipleResultsFound; expected [] for "
+                    f"a username nobody has (the users are {USERS!r}). Match the name exactly: "
+                    "User.username == username.",
+                    pytrace=False,
+                )
+            except NoResultFound:
+                pytest.fail(
+                    f"titles_by(session, {nobody!r}) raised NoResultFound; expected []. .one() "
+                    "raises when no row matches: use .one_or_none() and return [] for None.",
+                    pytrace=False,
+                )
+            assert list(got) == [], (
+                f"titles_by(session, {nobody!r}) returned {got!r}; expected [] for a username "
+                f"nobody has (the users are {USERS!r})."
             )
-        assert list(got) == [], (
-            f"titles_by(session, 'nobody') returned {got!r}; expected [] for a username nobody has."
-        )
