@@ -1,14 +1,25 @@
 """Checks for kata 2.2 — one-to-one."""
 
 import pytest
-from sqlalchemy import create_engine, insert, inspect, select
-from sqlalchemy.exc import IntegrityError, NoResultFound
+from sqlalchemy import create_engine, insert, select
+from sqlalchemy.exc import IntegrityError, MultipleResultsFound, NoResultFound
 from sqlalchemy.orm import Session
 
 from checker.plugin.assertions import find_relationship, no_commit
+from checker.plugin.schema import Col, assert_table
 
-USERS = ["ada", "bob"]
-PROFILES = {"ada": "Counts things for fun."}  # bob has no profile yet
+# The near misses of "ada" (adam contains it, Ada differs in case) and of "j_doe" (LIKE's _
+# matches the dot of j.doe) come first, so a lookup that is not an exact match finds the wrong
+# user (or several); o'hara has a quote in her name. bob has no profile yet.
+USERS = ["adam", "Ada", "j.doe", "ada", "bob", "j_doe", "o'hara"]
+PROFILES = {
+    "adam": "Flies kites.",
+    "Ada": "Not the other one.",
+    "j.doe": "Dotted.",
+    "ada": "Counts things for fun.",
+    "j_doe": "Underscored.",
+    "o'hara": "Quotes 'everything'.",
+}
 
 
 def _relationship(kata, owner: str, name: str, target: str, expected: str):
@@ -99,22 +110,33 @@ def test_profile_is_one_object_or_none(kata):
 
 
 def test_user_id_is_a_required_foreign_key(kata, engine):
-    """The database has profile.user_id as a NOT NULL foreign key to user_account.id."""
+    """The database has profile.user_id as a NOT NULL, UNIQUE foreign key to user_account.id,
+    and every other column as given."""
     _models(kata)
     kata.Base.metadata.create_all(engine)
-    database = inspect(engine)
-    keys = [
-        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-        for fk in database.get_foreign_keys("profile")
-    ]
-    assert (["user_id"], "user_account", ["id"]) in keys, (
-        f"inspect(engine).get_foreign_keys('profile') gives {keys!r}; expected user_id -> "
-        "user_account.id: mapped_column(ForeignKey('user_account.id'), unique=True)."
+    assert_table(
+        engine,
+        "user_account",
+        {"id": Col(nullable=False), "username": Col(nullable=False, unique=True)},
+        primary_key=["id"],
     )
-    nullable = {c["name"]: c["nullable"] for c in database.get_columns("profile")}
-    assert nullable.get("user_id") is False, (
-        "profile.user_id allows NULL; a profile always belongs to a user, so annotate it "
-        "Mapped[int] (Mapped[int | None] would make it optional)."
+    assert_table(
+        engine,
+        "profile",
+        {
+            "id": Col(nullable=False),
+            "bio": Col(nullable=False),
+            "user_id": Col(
+                nullable=False,
+                unique=True,
+                references="user_account.id",
+                hint="A profile always belongs to one user, and a user has at most one: "
+                'user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), '
+                "unique=True).",
+            ),
+        },
+        primary_key=["id"],
+        pk_hint="Keep id as the primary key; user_id is a unique foreign key beside it.",
     )
 
 
@@ -203,7 +225,8 @@ def test_set_bio_creates_a_profile(kata, db_url, engine):
 def test_set_bio_updates_the_existing_profile(kata, db_url, engine):
     """set_bio for a user with a profile changes that profile's bio: same row, no new profile."""
     ids = _seed(kata, engine)
-    ((before_id, _, _),) = _stored_profiles(db_url, kata)
+    before = _stored_profiles(db_url, kata)
+    (before_id,) = [id_ for id_, user_id, _ in before if user_id == ids["ada"]]
     with Session(engine) as session:
         ada = _user(session, kata, "ada")
         with no_commit(session, "set_bio(session, ada, 'Writes programs for engines.')"):
@@ -222,10 +245,52 @@ def test_set_bio_updates_the_existing_profile(kata, db_url, engine):
             f"set_bio returned {profile!r}; expected ada's Profile."
         )
     stored = _stored_profiles(db_url, kata)
-    assert stored == [(before_id, ids["ada"], "Writes programs for engines.")], (
+    expected = [
+        (id_, user_id, "Writes programs for engines." if id_ == before_id else bio)
+        for id_, user_id, bio in before
+    ]
+    assert stored == expected, (
         f"After set_bio(session, ada, 'Writes programs for engines.') and a commit, the profile "
-        f"table holds (id, user_id, bio) = {stored!r}; expected ada's profile (id {before_id}) "
-        "with the new bio, and no other row: update the profile she has, don't replace it."
+        f"table holds (id, user_id, bio) = {stored!r}; expected {expected!r}: ada's profile "
+        f"(id {before_id}) with the new bio, and no other row changed or added: update the "
+        "profile she has, don't replace it."
+    )
+
+
+def test_set_bio_twice_keeps_one_profile(kata, db_url, engine):
+    """set_bio called twice (for a user without a profile, then with one) leaves one profile
+    with the last bio, and every other user's profile as it was."""
+    ids = _seed(kata, engine)
+    before = {(user_id, bio) for _, user_id, bio in _stored_profiles(db_url, kata)}
+    with Session(engine) as session:
+        bob, ada = _user(session, kata, "bob"), _user(session, kata, "ada")
+        first = kata.set_bio(session, bob, "Rides bicycles.")
+        kata.set_bio(session, ada, "Counts engines.")
+        second = kata.set_bio(session, bob, "Rides tandems.")
+        assert second is first and bob.profile is first, (
+            f"set_bio(session, bob, 'Rides bicycles.') returned {first!r}, a second call "
+            f"set_bio(session, bob, 'Rides tandems.') {second!r}, and bob.profile is "
+            f"{bob.profile!r}; expected the same Profile each time: once bob has a profile "
+            "(even one not flushed yet), set_bio changes its bio."
+        )
+        try:
+            session.commit()
+        except IntegrityError as exc:
+            pytest.fail(
+                f"After set_bio(session, bob, ...) twice, the commit failed: {exc.orig}. The "
+                "second call made another Profile instead of changing the bio of the one bob "
+                "got from the first.",
+                pytrace=False,
+            )
+    stored = {(user_id, bio) for _, user_id, bio in _stored_profiles(db_url, kata)}
+    expected = (before - {(ids["ada"], PROFILES["ada"])}) | {
+        (ids["ada"], "Counts engines."),
+        (ids["bob"], "Rides tandems."),
+    }
+    assert stored == expected, (
+        f"After set_bio for bob twice (with ada's bio changed in between) and a commit, the "
+        f"profile table holds (user_id, bio) = {sorted(stored)!r}; expected {sorted(expected)!r}: "
+        "one profile for bob with his last bio, ada's with her new one, the others untouched."
     )
 
 
@@ -253,27 +318,52 @@ def test_set_bio_for_a_user_not_yet_flushed(kata, db_url, engine):
     )
 
 
-def test_bio_of(kata, engine):
-    """bio_of gives ada's bio, and None for bob (no profile) and for an unknown username."""
+def _bio_of(kata, session, username):
+    """kata.bio_of(session, username), or a teaching failure when the lookup is not exact."""
+    try:
+        return kata.bio_of(session, username)
+    except MultipleResultsFound:
+        pytest.fail(
+            f"bio_of(session, {username!r}) raised MultipleResultsFound: the user lookup matched "
+            f"several of the users {USERS!r}. Only one has exactly that name (if any): compare "
+            "with User.username == username (LIKE, contains(), startswith() and "
+            "case-insensitive matches also find near misses).",
+            pytrace=False,
+        )
+    except NoResultFound:
+        pytest.fail(
+            f"bio_of(session, {username!r}) raised NoResultFound; expected None. .one() raises "
+            "when no row matches: use .one_or_none().",
+            pytrace=False,
+        )
+
+
+@pytest.mark.parametrize("username", ["ada", "j_doe", "o'hara"])
+def test_bio_of(kata, engine, username):
+    """bio_of gives the bio of the user with exactly that name."""
     _seed(kata, engine)
     with Session(engine) as session:
-        got = kata.bio_of(session, "ada")
-        assert got == PROFILES["ada"], (
-            f"bio_of(session, 'ada') returned {got!r}; expected {PROFILES['ada']!r}."
-        )
-        got = kata.bio_of(session, "bob")
+        got = _bio_of(kata, session, username)
+    assert got == PROFILES[username], (
+        f"bio_of(session, {username!r}) returned {got!r}; expected {PROFILES[username]!r}. "
+        f"The users are {USERS!r}: find exactly {username!r} (User.username == username)."
+    )
+
+
+def test_bio_of_without_a_profile(kata, engine):
+    """bio_of is None for bob (no profile) and for usernames nobody has."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        got = _bio_of(kata, session, "bob")
         assert got is None, (
             f"bio_of(session, 'bob') returned {got!r}; bob has no profile: expected None."
         )
-        try:
-            got = kata.bio_of(session, "nobody")
-        except NoResultFound:
-            pytest.fail(
-                "bio_of(session, 'nobody') raised NoResultFound; expected None. .one() raises "
-                "when no row matches: use .one_or_none().",
-                pytrace=False,
+        for nobody in ("nobody", "ad"):
+            got = _bio_of(kata, session, nobody)
+            assert got is None, (
+                f"bio_of(session, {nobody!r}) returned {got!r}; expected None: nobody has that "
+                f"username (the users are {USERS!r})."
             )
-        assert got is None, f"bio_of(session, 'nobody') returned {got!r}; expected None."
 
 
 def test_navigation_both_ways_after_reload(kata, engine):
@@ -287,7 +377,9 @@ def test_navigation_both_ways_after_reload(kata, engine):
         assert bob.profile is None, (
             f"bob (no profile row) has bob.profile = {bob.profile!r}; expected None."
         )
-        profile = session.scalars(select(kata.Profile)).one()
+        profile = session.scalars(
+            select(kata.Profile).where(kata.Profile.bio == PROFILES["ada"])
+        ).one()
         assert profile.user is ada, (
             f"ada's profile has profile.user = {profile.user!r}; expected ada."
         )
