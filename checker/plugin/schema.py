@@ -116,10 +116,12 @@ def assert_table(
     primary_key: list[str],
     model: Any = None,
     pk_hint: str = "",
+    key_order: bool = True,
 ) -> None:
     """Fail, listing every difference, unless the database's `table` has exactly `columns` (no
-    more, no fewer), each as described, and `primary_key` (in that order) as its primary key.
-    `model` is the kata's Table, for what SQLite cannot reflect (a DateTime's time zone)."""
+    more, no fewer), each as described, and `primary_key` as its primary key (in that order,
+    unless `key_order` is False). `model` is the kata's Table, for what SQLite cannot reflect
+    (a DateTime's time zone)."""
     database = inspect(engine)
     if not database.has_table(table):
         pytest.fail(
@@ -136,7 +138,7 @@ def assert_table(
     if extra:
         problems.append(f"{table} has column(s) the task does not ask for: {extra}")
     key = database.get_pk_constraint(table)["constrained_columns"]
-    if key != primary_key:
+    if (key if key_order else sorted(key)) != (primary_key if key_order else sorted(primary_key)):
         problems.append(
             f"{table}'s primary key is {key}; expected {primary_key}"
             + (f". {pk_hint}" if pk_hint else "")

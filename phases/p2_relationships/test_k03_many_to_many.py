@@ -3,17 +3,29 @@
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import Table, create_engine, insert, inspect, select
+from sqlalchemy import Table, create_engine, insert, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 from sqlalchemy.orm import Session
 
 from checker.plugin.assertions import find_relationship, no_commit
 from checker.plugin.compare import assert_rows_match
+from checker.plugin.schema import Col, assert_table
 
 # Inserted in this order, so that ids (and the database's natural order) are not alphabetical.
-POSTS = ["Zen of SQL", "Async tips", "Cooking rice"]
-TAGS = ["sql", "python", "food"]  # food is on no post
-LINKS = [("Zen of SQL", "sql"), ("Zen of SQL", "python"), ("Async tips", "python")]
+POSTS = ["Zen of SQL", "Async tips", "Cooking rice", "ORM basics"]
+# Near misses come first: sqlalchemy contains sql, py is a prefix of python, and LIKE's _ in
+# "data_science" matches the dash of data-science; so a tag found by anything but equality is
+# the wrong one. food is on no post.
+TAGS = ["sqlalchemy", "sql", "py", "python", "data-science", "food"]
+LINKS = [
+    ("Zen of SQL", "sql"),
+    ("Zen of SQL", "python"),
+    ("Zen of SQL", "sqlalchemy"),
+    ("Async tips", "python"),
+    ("ORM basics", "sqlalchemy"),
+    ("ORM basics", "data-science"),
+    ("ORM basics", "py"),
+]
 
 
 def _association_table(kata) -> Table:
@@ -161,18 +173,39 @@ def test_tags_and_posts_go_through_post_tag(kata):
 
 
 def test_post_tag_columns_are_foreign_keys(kata, engine):
-    """In the database, post_tag.post_id references post.id and post_tag.tag_id tag.id."""
+    """In the database, post_tag is (post_id -> post.id, tag_id -> tag.id) with the pair as its
+    primary key, and post and tag have their columns as given."""
     _models(kata)
     kata.Base.metadata.create_all(engine)
-    keys = [
-        (fk["constrained_columns"], fk["referred_table"], fk["referred_columns"])
-        for fk in inspect(engine).get_foreign_keys("post_tag")
-    ]
-    for column, table in (("post_id", "post"), ("tag_id", "tag")):
-        assert ([column], table, ["id"]) in keys, (
-            f"inspect(engine).get_foreign_keys('post_tag') gives {keys!r}; expected {column} -> "
-            f"{table}.id: Column('{column}', ForeignKey('{table}.id'), ...)."
-        )
+    assert_table(
+        engine,
+        "post_tag",
+        {
+            column: Col(
+                nullable=False,
+                unique=False,
+                references=f"{table}.id",
+                hint=f'Column("{column}", ForeignKey("{table}.id"), primary_key=True).',
+            )
+            for column, table in (("post_id", "post"), ("tag_id", "tag"))
+        },
+        primary_key=["post_id", "tag_id"],
+        key_order=False,
+        pk_hint="The pair is the key (primary_key=True on both columns): a post carries a tag "
+        "at most once, whoever writes the rows.",
+    )
+    assert_table(
+        engine,
+        "post",
+        {"id": Col(nullable=False), "title": Col(nullable=False)},
+        primary_key=["id"],
+    )
+    assert_table(
+        engine,
+        "tag",
+        {"id": Col(nullable=False), "name": Col(nullable=False, unique=True)},
+        primary_key=["id"],
+    )
 
 
 def test_duplicate_pair_is_refused_by_the_database(kata, engine):
@@ -215,13 +248,15 @@ def test_tag_post_creates_and_links_new_tags(kata, db_url, engine):
     _seed(kata, engine)
     with Session(engine) as session:
         post = _post(session, kata, "Cooking rice")
-        call = "tag_post(session, post, 'rice', 'japanese')"
+        call = "tag_post(session, post, 'rice', 'data_science')"
         with no_commit(session, call), _tagging(call):
-            kata.tag_post(session, post, "rice", "japanese")
+            kata.tag_post(session, post, "rice", "data_science")
         names = sorted(tag.name for tag in post.tags)
-        assert names == ["japanese", "rice"], (
-            f"After tag_post(session, post, 'rice', 'japanese'), post.tags holds {names!r}; "
-            "expected ['japanese', 'rice']."
+        assert names == ["data_science", "rice"], (
+            f"After tag_post(session, post, 'rice', 'data_science'), post.tags holds {names!r}; "
+            f"expected ['data_science', 'rice'], two new tags (the tags were {TAGS!r}). A tag is "
+            "reused only when its name is equal (Tag.name == name): LIKE's _ matches any "
+            "character, so 'data_science' LIKE finds 'data-science'."
         )
         assert all(post in tag.posts for tag in post.tags), (
             "After tag_post, the new tags' tag.posts do not include the post; link the two sides "
@@ -229,9 +264,10 @@ def test_tag_post_creates_and_links_new_tags(kata, db_url, engine):
         )
         session.commit()
     tags, links = _stored(db_url, kata)
-    assert _links_of(links, "Cooking rice") == ["japanese", "rice"], (
-        f"After tag_post(session, post, 'rice', 'japanese') and a commit, the database links "
-        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected ['japanese', 'rice']."
+    assert _links_of(links, "Cooking rice") == ["data_science", "rice"], (
+        f"After tag_post(session, post, 'rice', 'data_science') and a commit, the database links "
+        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected "
+        "['data_science', 'rice']."
     )
 
 
@@ -241,20 +277,25 @@ def test_tag_post_reuses_existing_tags(kata, db_url, engine):
     with Session(engine) as session:
         post = _post(session, kata, "Cooking rice")
         with _tagging(
-            "tag_post(session, post, 'food', 'python') for two existing tags, then commit"
+            "tag_post(session, post, 'food', 'python', 'sql') for three existing tags, then commit"
         ):
-            kata.tag_post(session, post, "food", "python")
+            kata.tag_post(session, post, "food", "python", "sql")
             session.commit()
     tags, links = _stored(db_url, kata)
     assert tags == tag_ids, (
-        f"After tag_post(session, post, 'food', 'python'), the tag table holds {tags!r}; expected "
-        f"it unchanged, {tag_ids!r}: the existing rows are reused."
+        f"After tag_post(session, post, 'food', 'python', 'sql'), the tag table holds {tags!r}; "
+        f"expected it unchanged, {tag_ids!r}: the existing rows are reused."
     )
-    assert _links_of(links, "Cooking rice") == ["food", "python"], (
-        f"After tag_post(session, post, 'food', 'python') and a commit, the database links "
-        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected ['food', 'python']."
+    assert _links_of(links, "Cooking rice") == ["food", "python", "sql"], (
+        f"After tag_post(session, post, 'food', 'python', 'sql') and a commit, the database links "
+        f"'Cooking rice' to {_links_of(links, 'Cooking rice')!r}; expected "
+        "['food', 'python', 'sql']: each name's own Tag, found by equality (Tag.name == name); "
+        "contains() or LIKE would find 'sqlalchemy' for 'sql'."
     )
-    assert _links_of(links, "Async tips") == ["python"], "Tagging one post changed another's tags."
+    assert _links_of(links, "Async tips") == ["python"], (
+        f"Tagging 'Cooking rice' changed the tags of 'Async tips' to "
+        f"{_links_of(links, 'Async tips')!r}; expected ['python']."
+    )
 
 
 def test_tag_post_never_adds_a_tag_twice(kata, db_url, engine):
@@ -267,68 +308,86 @@ def test_tag_post_never_adds_a_tag_twice(kata, db_url, engine):
         with _tagging("tag_post(session, post, 'python') on a post tagged python"):
             kata.tag_post(session, post, "python")
         names = [tag.name for tag in post.tags]
-        assert sorted(names) == ["joins", "python", "sql"], (
+        assert sorted(names) == ["joins", "python", "sql", "sqlalchemy"], (
             f"After tag_post(session, post, 'sql', 'joins', 'joins') and tag_post(session, post, "
-            f"'python') on a post tagged sql and python, post.tags holds {sorted(names)!r}; "
-            "expected ['joins', 'python', 'sql']: append a tag only when post.tags does not have "
-            "it."
+            f"'python') on a post tagged sql, python and sqlalchemy, post.tags holds "
+            f"{sorted(names)!r}; expected ['joins', 'python', 'sql', 'sqlalchemy']: append a tag "
+            "only when post.tags does not have it."
         )
         with _tagging("Committing the tags"):
             session.commit()
     tags, links = _stored(db_url, kata)
-    assert _links_of(links, "Zen of SQL") == ["joins", "python", "sql"], (
+    assert _links_of(links, "Zen of SQL") == ["joins", "python", "sql", "sqlalchemy"], (
         f"The database links 'Zen of SQL' to {_links_of(links, 'Zen of SQL')!r}; expected "
-        "['joins', 'python', 'sql']."
+        "['joins', 'python', 'sql', 'sqlalchemy']."
     )
-    assert sorted(tags) == ["food", "joins", "python", "sql"], (
-        f"The tag table holds {sorted(tags)!r}; expected one new tag, 'joins'."
+    assert sorted(tags) == sorted([*TAGS, "joins"]), (
+        f"The tag table holds {sorted(tags)!r}; expected one new tag, 'joins', beside "
+        f"{sorted(TAGS)!r}."
     )
 
 
 def test_untag_post_removes_the_link_not_the_tag(kata, db_url, engine):
-    """untag_post deletes the post_tag row; the Tag and its other posts stay; no commit."""
+    """untag_post takes the tag off post.tags (in memory too) and deletes the post_tag row; the
+    Tag, the post's other tags and other posts' links stay; a second call does nothing; no
+    commit."""
     _, tag_ids = _seed(kata, engine)
     with Session(engine) as session:
         post = _post(session, kata, "Zen of SQL")
-        with no_commit(session, "untag_post(session, post, 'python')"):
-            kata.untag_post(session, post, "python")
+        shown = sorted(tag.name for tag in post.tags)  # the caller has looked at the tags
+        call = "untag_post(session, post, 'sql')"
+        with no_commit(session, call):
+            kata.untag_post(session, post, "sql")
+            kata.untag_post(session, post, "sql")  # already off: nothing to do
             kata.untag_post(session, post, "food")  # a tag the post does not have: nothing to do
-        names = [tag.name for tag in post.tags]
-        assert names == ["sql"], (
-            "After untag_post(session, post, 'python') on a post tagged sql and python, post.tags "
-            f"holds {names!r}; expected ['sql']."
+        names = sorted(tag.name for tag in post.tags)
+        assert names == ["python", "sqlalchemy"], (
+            f"post.tags held {shown!r}; after {call} (twice) and untag_post(session, post, "
+            f"'food'), post.tags holds {names!r} in the session; expected ['python', "
+            "'sqlalchemy']. Take the tag off the collection (post.tags.remove(tag)): the "
+            "session then deletes the post_tag row and the post's loaded tags stay right. Only "
+            "the tag named exactly 'sql' goes, not 'sqlalchemy'."
         )
         session.commit()
     tags, links = _stored(db_url, kata)
-    assert _links_of(links, "Zen of SQL") == ["sql"], (
-        "After untag_post(session, post, 'python') and a commit, the database links 'Zen of SQL' "
-        f"to {_links_of(links, 'Zen of SQL')!r}; expected ['sql']."
+    assert _links_of(links, "Zen of SQL") == ["python", "sqlalchemy"], (
+        f"After {call} and a commit, the database links 'Zen of SQL' to "
+        f"{_links_of(links, 'Zen of SQL')!r}; expected ['python', 'sqlalchemy']."
     )
-    assert tags == tag_ids and _links_of(links, "Async tips") == ["python"], (
-        f"After untag_post(session, post, 'python'), the tag table holds {tags!r} and "
-        f"'Async tips' is tagged {_links_of(links, 'Async tips')!r}; expected the tags untouched "
-        "and 'Async tips' still tagged python. Remove the tag from post.tags; don't delete the Tag."
+    assert tags == tag_ids and _links_of(links, "ORM basics") == [
+        "data-science",
+        "py",
+        "sqlalchemy",
+    ], (
+        f"After {call}, the tag table holds {tags!r} and 'ORM basics' is tagged "
+        f"{_links_of(links, 'ORM basics')!r}; expected the tags untouched and 'ORM basics' still "
+        "tagged data-science, py and sqlalchemy. Remove the tag from post.tags; don't delete the "
+        "Tag."
     )
 
 
-def test_posts_tagged(kata, engine):
-    """posts_tagged(session, 'python') returns the titles, as strings, alphabetically."""
+@pytest.mark.parametrize(
+    "name, expected",
+    [("python", ["Async tips", "Zen of SQL"]), ("sql", ["Zen of SQL"]), ("py", ["ORM basics"])],
+    ids=["python", "sql", "py"],
+)
+def test_posts_tagged(kata, engine, name, expected):
+    """posts_tagged returns the titles of the posts with exactly that tag, as strings,
+    alphabetically."""
     _seed(kata, engine)
     with Session(engine) as session:
-        got = kata.posts_tagged(session, "python")
+        got = kata.posts_tagged(session, name)
     assert isinstance(got, list) and all(isinstance(title, str) for title in got), (
-        f"posts_tagged(session, 'python') returned {got!r}; expected a list of str."
+        f"posts_tagged(session, {name!r}) returned {got!r}; expected a list of str."
     )
-    assert_rows_match(
-        got, ["Async tips", "Zen of SQL"], ordered=True, what="posts_tagged(session, 'python')"
-    )
+    assert_rows_match(got, expected, ordered=True, what=f"posts_tagged(session, {name!r})")
 
 
 def test_posts_tagged_without_posts(kata, engine):
     """posts_tagged is [] for a tag no post has and for a name that is no tag."""
     _seed(kata, engine)
     with Session(engine) as session:
-        for name in ("food", "nope"):
+        for name in ("food", "nope", "data_science"):
             try:
                 got = kata.posts_tagged(session, name)
             except NoResultFound:
@@ -339,7 +398,8 @@ def test_posts_tagged_without_posts(kata, engine):
                     pytrace=False,
                 )
             assert list(got) == [], (
-                f"posts_tagged(session, {name!r}) returned {got!r}; expected []."
+                f"posts_tagged(session, {name!r}) returned {got!r}; expected [] (the tags are "
+                f"{TAGS!r}: compare names with ==, LIKE's _ matches any character)."
             )
 
 
@@ -358,9 +418,10 @@ def test_deleting_a_post_deletes_its_links(kata, db_url, engine):
                 pytrace=False,
             )
     tags, links = _stored(db_url, kata)
-    assert links == {("Async tips", "python")} and tags == tag_ids, (
+    expected = {(title, name) for title, name in LINKS if title != "Zen of SQL"}
+    assert links == expected and tags == tag_ids, (
         f"After deleting 'Zen of SQL', the database has the links {sorted(links)!r} and the tags "
-        f"{sorted(tags)!r}; expected only ('Async tips', 'python') and all three tags."
+        f"{sorted(tags)!r}; expected {sorted(expected)!r} and all the tags {sorted(TAGS)!r}."
     )
 
 
@@ -371,7 +432,7 @@ def test_navigation_both_ways_after_reload(kata, engine):
         post = _post(session, kata, "Zen of SQL")
         assert_rows_match(
             [tag.name for tag in post.tags],
-            ["sql", "python"],
+            ["sql", "python", "sqlalchemy"],
             ordered=False,
             what="[tag.name for tag in post.tags] for 'Zen of SQL'",
         )
