@@ -1,5 +1,6 @@
 """Checks for kata 2.4 — association object: votes."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checker.plugin.compare import assert_rows_match
+from checker.plugin.schema import Col, assert_table
 
 # Inserted in this (not alphabetical) order, so that sorting is the code's doing.
 USERS = ["carol", "alice", "dave", "bob", "erin"]
@@ -114,23 +116,49 @@ def _vote_rows(engine: Engine, kata) -> list[tuple[int, int, int]]:
     return [tuple(row) for row in rows]
 
 
-def test_primary_key_is_user_and_post(kata):
-    """Vote's primary key is (user_id, post_id), foreign keys to user_account and post."""
-    vote = _vote_model(kata)
-    key = [column.name for column in inspect(vote).primary_key]
-    assert key == ["user_id", "post_id"], (
-        f"Vote's primary key is {key}; expected ['user_id', 'post_id']. The pair identifies a "
-        "vote: put primary_key=True on both foreign key columns (user_id first) and drop `id`."
+def test_vote_table(kata, engine, tables):
+    """The database's vote table: primary key (user_id, post_id), foreign keys to user_account
+    and post, value and created_at NOT NULL, created_at a DateTime with a time zone."""
+    assert_table(
+        engine,
+        "vote",
+        {
+            "user_id": Col(
+                nullable=False,
+                unique=False,
+                references="user_account.id",
+                hint="A user votes on many posts: "
+                'mapped_column(ForeignKey("user_account.id"), primary_key=True).',
+            ),
+            "post_id": Col(
+                nullable=False,
+                unique=False,
+                references="post.id",
+                hint='A post gets many votes: mapped_column(ForeignKey("post.id"), '
+                "primary_key=True).",
+            ),
+            "value": Col(nullable=False, hint="value: Mapped[int]."),
+            "created_at": Col(
+                nullable=False,
+                timezone=True,
+                hint="created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), "
+                "default=...).",
+            ),
+        },
+        primary_key=["user_id", "post_id"],
+        model=kata.Vote.__table__,
+        pk_hint="The pair identifies a vote: put primary_key=True on both foreign key columns "
+        "(user_id first, so session.get(Vote, (user_id, post_id)) reads in that order) and drop "
+        "`id`.",
     )
-    targets = {
-        column.name: sorted(fk.target_fullname for fk in column.foreign_keys)
-        for column in vote.__table__.c
-        if column.name in ("user_id", "post_id")
-    }
-    assert targets == {"user_id": ["user_account.id"], "post_id": ["post.id"]}, (
-        f"Vote's foreign keys are {targets}; expected user_id -> user_account.id and "
-        "post_id -> post.id (ForeignKey(...) inside mapped_column)."
+    given = {"id": Col(nullable=False)}
+    assert_table(
+        engine,
+        "user_account",
+        given | {"username": Col(nullable=False, unique=True)},
+        primary_key=["id"],
     )
+    assert_table(engine, "post", given | {"title": Col(nullable=False)}, primary_key=["id"])
 
 
 def test_database_refuses_a_second_vote_on_the_same_post(kata, engine, people):
@@ -173,12 +201,33 @@ def test_database_refuses_values_other_than_plus_or_minus_one(kata, engine, peop
             )
 
 
+def _python_default(column) -> bool:
+    """Whether the column's INSERT value is computed in Python (default=<value or function>),
+    rather than by the database (server_default=, or default=<SQL expression>)."""
+    default = column.default
+    return (
+        column.server_default is None
+        and default is not None
+        and (default.is_callable or default.is_scalar)
+    )
+
+
 def test_created_at_is_set_and_aware(kata, engine, session, people):
-    """A vote saved without created_at gets the current time, time-zone aware on Postgres."""
+    """A vote saved without created_at gets the current time, time-zone aware."""
     vote = _vote_model(kata)
     before = datetime.now(UTC)
     with Session(engine) as other:
-        other.add(vote(user_id=people["users"]["alice"], post_id=people["posts"]["Hello"], value=1))
+        new = vote(user_id=people["users"]["alice"], post_id=people["posts"]["Hello"], value=1)
+        other.add(new)
+        other.flush()
+        if _python_default(vote.__table__.c.created_at):
+            made = new.created_at  # what the default made, before any database converted it
+            assert isinstance(made, datetime) and made.tzinfo is not None, (
+                f"The default of created_at made {made!r}, a datetime without a time zone; "
+                "expected an aware one (datetime.now(timezone.utc)): a naive datetime says "
+                "nothing about which zone it is in, and a timestamptz column reads it in the "
+                "server's zone."
+            )
         other.commit()
     got = session.scalars(select(vote.created_at)).one()
     assert got is not None, (
@@ -193,6 +242,30 @@ def test_created_at_is_set_and_aware(kata, engine, session, people):
     aware = got if got.tzinfo else got.replace(tzinfo=UTC)  # SQLite returns naive UTC
     assert abs(aware - before) < timedelta(minutes=5), (
         f"created_at is {got!r}; expected about {before!r} (now, in UTC)."
+    )
+
+
+def test_created_at_is_set_per_row(kata, engine, people):
+    """Two votes saved a second apart get created_at values a second apart (the default is
+    computed for each INSERT, not once)."""
+    vote = _vote_model(kata)
+    users, hello = people["users"], people["posts"]["Hello"]
+    for name in ("alice", "bob"):
+        with Session(engine) as other:
+            other.add(vote(user_id=users[name], post_id=hello, value=1))
+            other.commit()
+        if name == "alice":
+            time.sleep(1.1)  # SQLite's CURRENT_TIMESTAMP counts whole seconds
+    votes = vote.__table__
+    with engine.connect() as connection:
+        stamps = dict(connection.execute(select(votes.c.user_id, votes.c.created_at)).all())
+    first, second = stamps[users["alice"]], stamps[users["bob"]]
+    assert first is not None and second is not None and second - first >= timedelta(seconds=0.5), (
+        f"alice's vote was saved, then bob's 1.1 seconds later; their created_at read "
+        f"{first!r} and {second!r}; expected bob's about a second later. "
+        "default=datetime.now(timezone.utc) calls now() once, when the class is defined: "
+        "every row gets that moment. Pass the function instead: "
+        "default=lambda: datetime.now(timezone.utc) (or server_default=func.now())."
     )
 
 
@@ -283,6 +356,34 @@ def test_cast_vote_again_changes_the_vote(kata, engine, session, people):
     )
     assert got.value == -1, (
         f"The second cast_vote returned a Vote with value {got.value!r}; expected -1."
+    )
+
+
+def test_cast_vote_sets_the_value_asked_for(kata, engine, session, people):
+    """Casting the same vote twice keeps it (+1 stays +1, -1 stays -1), also with other votes
+    cast in between: cast_vote sets the value, it does not toggle or undo."""
+    _navigable(kata)
+    users, posts = people["users"], people["posts"]
+    alice, bob = session.get(kata.User, users["alice"]), session.get(kata.User, users["bob"])
+    hello, second = session.get(kata.Post, posts["Hello"]), session.get(kata.Post, posts["Second"])
+    calls = [(alice, hello, 1), (bob, hello, -1), (alice, hello, 1), (bob, second, 1)]
+    calls += [(bob, hello, -1), (alice, second, -1), (alice, second, -1)]
+    for user, post, value in calls:
+        kata.cast_vote(session, user, post, value)
+    rows = sorted(_vote_rows(engine, kata))
+    expected = sorted(
+        [
+            (alice.id, hello.id, 1),
+            (bob.id, hello.id, -1),
+            (bob.id, second.id, 1),
+            (alice.id, second.id, -1),
+        ]
+    )
+    shown = ", ".join(f"({u.username}, {p.title}, {v:+d})" for u, p, v in calls)
+    assert rows == expected, (
+        f"After cast_vote for {shown}, the vote table holds (user_id, post_id, value) = "
+        f"{rows!r}; expected {expected!r}: voting +1 again leaves +1, -1 again leaves -1. "
+        "Set vote.value = value; don't flip the sign or delete the vote on a repeat."
     )
 
 
