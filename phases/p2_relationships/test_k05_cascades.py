@@ -1,19 +1,24 @@
 """Checks for kata 2.5 — cascades."""
 
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import Engine, delete, insert, inspect, select
+from sqlalchemy import Engine, delete, event, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from checker.plugin.compare import assert_rows_match
+from checker.plugin.schema import Col, assert_table
 
-# title -> (is_draft, comment bodies), inserted in this order.
+# title -> (is_draft, comment bodies), inserted in this order. Titles do not tell drafts apart:
+# "Untitled" is a draft, "Drafting tips" is not.
 POSTS = {
     "Draft A": (True, ["a1", "a2"]),
     "Published": (False, ["p1", "p2", "p3"]),
-    "Draft B": (True, []),
-    "Other": (False, ["o1"]),
+    "Untitled": (True, []),
+    "Drafting tips": (False, ["o1"]),
 }
+DRAFTS = [title for title, (is_draft, _) in POSTS.items() if is_draft]
 
 
 def _relationship(model, name: str, target) -> None:
@@ -76,6 +81,45 @@ def _expected(*without: str) -> dict[str, list[str]]:
     return {title: bodies for title, (_, bodies) in POSTS.items() if title not in without}
 
 
+@contextmanager
+def _listening(target, name: str, listener):
+    """`listener` listens to the events `name` on `target` inside the block only (the kata's
+    classes live for the whole run)."""
+    event.listen(target, name, listener)
+    try:
+        yield
+    finally:
+        event.remove(target, name, listener)
+
+
+def test_schema(kata, engine, tables):
+    """The database's comment.post_id is a NOT NULL foreign key to post.id with ON DELETE
+    CASCADE; the other columns are as given."""
+    assert_table(
+        engine,
+        "comment",
+        {
+            "id": Col(nullable=False),
+            "body": Col(nullable=False),
+            "post_id": Col(
+                nullable=False,
+                unique=False,
+                references="post.id",
+                ondelete="CASCADE",
+                hint="A comment always belongs to a post, and goes when the post goes: "
+                'post_id: Mapped[int] = mapped_column(ForeignKey("post.id", ondelete="CASCADE")).',
+            ),
+        },
+        primary_key=["id"],
+    )
+    assert_table(
+        engine,
+        "post",
+        {"id": Col(nullable=False), "title": Col(nullable=False), "is_draft": Col(nullable=False)},
+        primary_key=["id"],
+    )
+
+
 def test_back_populates_both_ways(kata):
     """Appending to post.comments sets comment.post, and Comment(post=p) joins p.comments."""
     _mapped(kata)
@@ -113,15 +157,23 @@ def test_create_post(kata, engine, tables):
     """create_post(session, title, bodies) commits the post and its comments, in order."""
     _mapped(kata)
     with Session(engine) as session:
-        post = kata.create_post(session, "Hello", ["first!", "nice", "thanks"])
+        post = kata.create_post(session, "Hello", ["first!", "+1", "nice", "+1"])
         assert isinstance(post, kata.Post) and isinstance(post.id, int), (
             f"create_post(session, 'Hello', [...]) returned {post!r}; expected the new Post, "
             "with its id."
         )
     got = _committed(engine, kata)
-    assert got == {"Hello": ["first!", "nice", "thanks"]}, (
-        f"After create_post(session, 'Hello', ['first!', 'nice', 'thanks']) the database holds "
-        f"{got!r}; expected the post with its three comments, committed."
+    assert got == {"Hello": ["first!", "+1", "nice", "+1"]}, (
+        f"After create_post(session, 'Hello', ['first!', '+1', 'nice', '+1']) the database holds "
+        f"{got!r}; expected the post with its four comments (the same body twice is two "
+        "comments), in that order, committed."
+    )
+    posts = kata.Post.__table__
+    with engine.connect() as connection:
+        drafts = connection.execute(select(posts.c.is_draft)).scalars().all()
+    assert drafts == [False], (
+        f"The post made by create_post has is_draft {drafts!r}; expected [False]: a post is not a "
+        "draft unless it says so (is_draft's default=False)."
     )
 
 
@@ -151,20 +203,47 @@ def test_removed_comment_is_deleted(kata, engine, seeded):
 
 
 def test_remove_comment(kata, engine, seeded):
-    """remove_comment(session, post, comment) deletes that comment and no other."""
+    """remove_comment takes the comment off post.comments (no session.delete) and that deletes
+    it, and no other comment."""
     _mapped(kata)
     with Session(engine) as session:
         post = session.get(kata.Post, seeded["Draft A"])
         first = next(comment for comment in post.comments if comment.body == "a1")
-        try:
-            kata.remove_comment(session, post, first)
-        except IntegrityError as exc:
-            pytest.fail(
-                f"remove_comment(session, post, comment) raised IntegrityError "
-                f"({str(exc).splitlines()[0]}): the removed comment was not deleted but had its "
-                'post_id set to NULL. Post.comments needs cascade="all, delete-orphan".',
-                pytrace=False,
-            )
+        marked: list = []  # what session.delete() marked, seen before each flush
+        removed: list = []  # what left post.comments
+
+        def before_flush(flushing, context, instances):
+            marked.extend(flushing.deleted)
+
+        def on_remove(target, value, initiator):
+            removed.append(value)
+
+        with (
+            _listening(kata.Post.comments, "remove", on_remove),
+            _listening(session, "before_flush", before_flush),
+        ):
+            try:
+                kata.remove_comment(session, post, first)
+            except IntegrityError as exc:
+                pytest.fail(
+                    f"remove_comment(session, post, comment) raised IntegrityError "
+                    f"({str(exc).splitlines()[0]}): the removed comment was not deleted but had "
+                    "its post_id set to NULL. Post.comments needs "
+                    'cascade="all, delete-orphan".',
+                    pytrace=False,
+                )
+        assert first not in marked, (
+            "remove_comment(session, post, comment) called session.delete(comment); expected it "
+            "only to take the comment off post.comments (post.comments.remove(comment)): with "
+            "delete-orphan, a comment that has lost its post is deleted at the flush, which is "
+            "the point of this task."
+        )
+        assert any(value is first for value in removed), (
+            "remove_comment(session, post, comment) did not take the comment off post.comments "
+            "(no remove event fired on the collection); expected post.comments.remove(comment), "
+            "and delete-orphan to delete it. A DELETE statement leaves the session's "
+            "post.comments out of step with the database."
+        )
         assert first not in post.comments, (
             "After remove_comment(session, post, comment), post.comments is "
             f"{list(post.comments)!r}; "
@@ -200,9 +279,15 @@ def test_database_cascades_a_plain_delete(kata, engine, seeded):
 
 
 def test_delete_post(kata, engine, seeded):
-    """delete_post deletes the post and its comments, returns True; False for a missing id."""
+    """delete_post deletes the post through the ORM (session.delete: its events and cascades
+    run) and its comments with it, returns True; False for a missing id."""
     _mapped(kata)
-    with Session(engine) as session:
+    deleted_objects: list = []
+
+    def after_delete(mapper, connection, target):
+        deleted_objects.append(target)
+
+    with Session(engine) as session, _listening(kata.Post, "after_delete", after_delete):
         try:
             deleted = kata.delete_post(session, seeded["Draft A"])
         except IntegrityError as exc:
@@ -223,6 +308,41 @@ def test_delete_post(kata, engine, seeded):
         f"After delete_post(session, <Draft A>) the database holds {got!r}; expected "
         f"{_expected('Draft A')!r}: the post gone, and its comments with it."
     )
+    assert [post.title for post in deleted_objects] == ["Draft A"], (
+        "delete_post(session, <Draft A>) deleted the post without the ORM: no Post was deleted "
+        "through the session (its after_delete event never fired). Load it and "
+        "session.delete(post): the ORM's cascades and events run, and the session forgets the "
+        "object. A bulk delete(Post) statement is purge_drafts' tool, for many rows at once."
+    )
+
+
+def test_delete_post_with_its_comments_loaded(kata, engine, seeded):
+    """delete_post works when the post's comments are already loaded in the session: the ORM
+    deletes those (the delete cascade) instead of setting their post_id to NULL."""
+    _mapped(kata)
+    with Session(engine) as session:
+        post = session.get(kata.Post, seeded["Published"])
+        shown = list(post.comments)  # the caller displayed them
+        try:
+            kata.delete_post(session, seeded["Published"])
+        except IntegrityError as exc:
+            pytest.fail(
+                "delete_post(session, <Published>), with its 3 comments loaded in the session, "
+                f"raised IntegrityError ({str(exc).splitlines()[0]}): the ORM set the loaded "
+                "comments' post_id to NULL instead of deleting them. Post.comments needs the "
+                'delete cascade: cascade="all, delete-orphan" ("all" includes delete).',
+                pytrace=False,
+            )
+        gone = [inspect(comment).was_deleted for comment in shown]
+    got = _committed(engine, kata)
+    assert got == _expected("Published"), (
+        f"After delete_post(session, <Published>) with its comments loaded, the database holds "
+        f"{got!r}; expected {_expected('Published')!r}."
+    )
+    assert all(gone), (
+        "After delete_post(session, <Published>), the session's loaded comments are not marked "
+        f"deleted ({gone!r}); expected the ORM to delete the comments it holds."
+    )
 
 
 @pytest.mark.compare_sql
@@ -238,8 +358,18 @@ def test_delete_post_leaves_the_comments_to_the_database(kata, seeded, session, 
     )
 
 
+def _rows(engine, kata) -> list[tuple]:
+    """(post title, comment body or None) for every committed post and comment."""
+    return [
+        (title, body)
+        for title, bodies in _committed(engine, kata).items()
+        for body in bodies or [None]
+    ]
+
+
 def test_purge_drafts(kata, engine, seeded, session):
-    """purge_drafts deletes the draft posts and their comments and returns 2."""
+    """purge_drafts deletes the draft posts (whatever their titles) and their comments, and
+    returns how many; called again after new posts arrive, it deletes only the new draft."""
     try:
         got = kata.purge_drafts(session)
     except IntegrityError as exc:
@@ -250,20 +380,36 @@ def test_purge_drafts(kata, engine, seeded, session):
             pytrace=False,
         )
     assert got == 2, (
-        f"purge_drafts(session) returned {got!r}; expected 2 (the posts 'Draft A' and 'Draft B')."
+        f"purge_drafts(session) returned {got!r}; expected 2 (the drafts {DRAFTS!r}: a post is a "
+        "draft when is_draft is true, whatever its title)."
     )
-    rows = [
-        (title, body)
-        for title, bodies in _committed(engine, kata).items()
-        for body in bodies or [None]
-    ]
     expected = [
-        (title, body)
-        for title, bodies in _expected("Draft A", "Draft B").items()
-        for body in bodies or [None]
+        (title, body) for title, bodies in _expected(*DRAFTS).items() for body in bodies or [None]
     ]
     assert_rows_match(
-        rows, expected, ordered=False, what="(post title, comment body) after purge_drafts(session)"
+        _rows(engine, kata),
+        expected,
+        ordered=False,
+        what="(post title, comment body) after purge_drafts(session)",
+    )
+    posts, comments = kata.Post.__table__, kata.Comment.__table__
+    with engine.begin() as connection:
+        for title, is_draft in (("Draft C", True), ("Drafts we kept", False)):
+            post_id = connection.execute(
+                insert(posts).values(title=title, is_draft=is_draft).returning(posts.c.id)
+            ).scalar_one()
+            connection.execute(insert(comments).values(post_id=post_id, body=f"on {title}"))
+    again = kata.purge_drafts(session)
+    assert again == 1, (
+        f"purge_drafts(session) a second time, after one new draft and one new published post, "
+        f"returned {again!r}; expected 1 (the new draft)."
+    )
+    expected.append(("Drafts we kept", "on Drafts we kept"))
+    assert_rows_match(
+        _rows(engine, kata),
+        expected,
+        ordered=False,
+        what="(post title, comment body) after purge_drafts(session) twice",
     )
 
 
