@@ -1,6 +1,7 @@
 """Checks for kata 2.6 — lazy and eager loading, the N+1 problem."""
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import DetachedInstanceError
@@ -9,28 +10,44 @@ from checker.plugin.compare import assert_rows_match
 
 AUTHORS = ["ann", "bob", "cat", "dan"]
 READERS = ["rae", "sam", "tom", "uma", "vic", "wes"]  # they comment but never post
+WORDS = ["well said", "agreed", "nice"]  # a post's comments, in id order: not alphabetical
 POST_COUNT = 24
-DETAIL = "Post 07"  # three comments, by three different readers
+DETAIL = "Post 08"  # three comments, by three different readers
 
 
-def _post_plan() -> list[tuple[str, str, list[tuple[str, str]]]]:
-    """(title, author, [(comment body, commenter), ...]) for every post, in insertion order.
+def _post_plan() -> list[tuple[int, str, str, list[tuple[str, str]]]]:
+    """(id, title, author, [(comment body, commenter), ...]) for every post, in insertion order.
 
-    Post i is written by AUTHORS[i % 4] and has i % 4 comments (so every fourth post has none),
-    written by readers in rotation.
+    Post i (1 to 24) has the id 7i mod 25 and the title 'Post <11i mod 25>', so insertion order,
+    id order and title order all differ: only ORDER BY post.id gives id order. It is written by
+    AUTHORS[i % 4] and has i % 4 comments (so every fourth post has none), written by readers in
+    rotation.
     """
     plan = []
     for i in range(1, POST_COUNT + 1):
-        title = f"Post {i:02d}"
+        title = f"Post {i * 11 % 25:02d}"
         comments = [
-            (f"comment {j + 1} on {title}", READERS[(i + j) % len(READERS)]) for j in range(i % 4)
+            (f"{WORDS[j]} ({title})", READERS[(i + j) % len(READERS)]) for j in range(i % 4)
         ]
-        plan.append((title, AUTHORS[i % len(AUTHORS)], comments))
+        plan.append((i * 7 % 25, title, AUTHORS[i % len(AUTHORS)], comments))
     return plan
 
 
+def _in_id_order() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(title, author, comments) of every post, by id."""
+    return [(title, author, comments) for _, title, author, comments in sorted(_post_plan())]
+
+
 def _expected_feed() -> list[tuple]:
-    return [(title, author, tuple(comments)) for title, author, comments in _post_plan()]
+    return [(title, author, tuple(comments)) for title, author, comments in _in_id_order()]
+
+
+def _no_natural_order(session) -> None:
+    """Make a SELECT without ORDER BY come back in an order that is not id order. On Postgres
+    the seed already does it (rows come back as inserted, and ids were given out of order); a
+    SQLite table is read in id order, so ask SQLite to read unordered SELECTs backwards."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(text("PRAGMA reverse_unordered_selects = ON"))
 
 
 @pytest.fixture
@@ -48,8 +65,8 @@ def seeded(kata, tables) -> dict[str, int]:
         setup.add_all(users.values())
         setup.flush()
         posts = {}
-        for title, author, comments in _post_plan():
-            post = kata.Post(title=title, author_id=users[author].id)
+        for post_id, title, author, comments in _post_plan():
+            post = kata.Post(id=post_id, title=title, author_id=users[author].id)
             setup.add(post)
             posts[title] = (post, author, comments)
         setup.flush()  # the unit of work inserts rows of one table in the order they were added
@@ -90,6 +107,7 @@ def _feed_rows(got) -> list[tuple]:
 
 def test_feed_returns_every_post(kata, seeded, session):
     """feed lists every post in id order with its author's name and its comments with theirs."""
+    _no_natural_order(session)
     rows = _feed_rows(kata.feed(session))
     assert_rows_match(rows, _expected_feed(), ordered=True, what="feed(session)")
 
@@ -97,7 +115,7 @@ def test_feed_returns_every_post(kata, seeded, session):
 def test_feed_keeps_posts_without_comments(kata, seeded, session):
     """A post nobody commented on is in the feed, with an empty list of comments."""
     rows = {title: comments for title, _, comments in _feed_rows(kata.feed(session))}
-    for title in ("Post 04", "Post 08", "Post 24"):
+    for title in [title for _, title, _, comments in _post_plan() if not comments][:3]:
         assert title in rows, (
             f"feed(session) has no entry for {title!r}, a post without comments; expected it with "
             "'comments': []. Loading comments must not drop the posts that have none (an inner "
@@ -129,7 +147,7 @@ def test_post_detail_contents(kata, seeded, session):
     assert isinstance(post, kata.Post) and post.title == DETAIL, (
         f"post_detail(session, {seeded[DETAIL]}) returned {post!r}; expected the Post {DETAIL!r}."
     )
-    plan = {title: (author, comments) for title, author, comments in _post_plan()}
+    plan = {title: (author, comments) for _, title, author, comments in _post_plan()}
     author, comments = plan[DETAIL]
     assert post.author.username == author, (
         f"post_detail(...).author.username is {post.author.username!r}; expected {author!r}."
@@ -160,7 +178,7 @@ def test_post_detail_usable_after_close(kata, seeded, session):
             "takes the same loader options as a select().",
             pytrace=False,
         )
-    author, comments = next((a, c) for t, a, c in _post_plan() if t == DETAIL)
+    author, comments = next((a, c) for _, t, a, c in _post_plan() if t == DETAIL)
     assert got == (author, comments), (
         f"After session.close(), the post's (author, comments) read {got!r}; "
         f"expected {(author, comments)!r}."
@@ -185,12 +203,15 @@ def test_post_detail_missing_is_none(kata, seeded, session):
 @pytest.mark.compare_sql
 def test_strict_posts_load_their_authors(kata, seeded, session, queries):
     """strict_posts returns every post in id order, authors loaded: reading them sends nothing."""
+    _no_natural_order(session)
     with queries.budget(2, "strict_posts(session)"):
         posts = kata.strict_posts(session)
     titles = [post.title for post in posts]
-    expected = [title for title, _, _ in _post_plan()]
+    expected = [title for title, _, _ in _in_id_order()]
     assert titles == expected, (
-        f"strict_posts(session) returned the posts {titles!r}; expected {expected!r}."
+        f"strict_posts(session) returned the posts {titles!r}; expected {expected!r}, in id "
+        "order. Without ORDER BY a database returns rows in whatever order it finds them: "
+        ".order_by(Post.id)."
     )
     with queries.during() as sent:
         try:
@@ -207,8 +228,8 @@ def test_strict_posts_load_their_authors(kata, seeded, session, queries):
         "Reading post.author for the posts from strict_posts(session) sent "
         f"{len(sent)} statements, e.g. {sent[0]!r}; expected none: load the authors with the posts."
     )
-    assert authors == [author for _, author, _ in _post_plan()], (
-        f"The posts' authors read {authors!r}; expected {[a for _, a, _ in _post_plan()]!r}."
+    assert authors == [author for _, author, _ in _in_id_order()], (
+        f"The posts' authors read {authors!r}; expected {[a for _, a, _ in _in_id_order()]!r}."
     )
 
 
