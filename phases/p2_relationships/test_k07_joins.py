@@ -6,20 +6,26 @@ from sqlalchemy.orm import Session
 
 from checker.plugin.compare import assert_rows_match
 
-USERS = ["cat", "ann", "fay", "bob", "eve", "dan"]  # inserted in this (not alphabetical) order
+# Inserted in this (not alphabetical) order. annie's name contains ann's, and LIKE's _ in b_b
+# matches the o of bob: only an exact match tells them apart. (All lower case: Postgres's
+# collation may sort capitals differently from SQLite's.)
+USERS = ["cat", "ann", "fay", "bob", "eve", "dan", "annie", "b_b"]
 
 # (title, author, [commenters, in order]), inserted in this order: posts with equal comment counts
 # go in against the alphabet, so only an ORDER BY on the title puts them right. ann comments twice
-# on her own post, bob twice on ann's; dan and fay only comment; eve does nothing.
+# on her own post, bob twice on ann's; ann wrote two posts titled "Fixtures" (one commented on,
+# one not), so grouping by title merges them; dan, fay, annie and b_b only comment; eve does
+# nothing.
 POSTS = [
     ("Window functions", "cat", []),
     ("Eager loading", "cat", ["dan", "fay"]),
-    ("Migrations", "bob", []),
+    ("Migrations", "bob", ["annie"]),
     ("Async sessions", "ann", ["bob", "cat", "ann", "ann"]),
     ("Fixtures", "ann", []),
     ("Bulk inserts", "ann", ["bob", "bob"]),
     ("Cascades", "bob", ["ann", "dan", "bob"]),
     ("Dataclasses", "bob", []),
+    ("Fixtures", "ann", ["b_b"]),
 ]
 
 COMMENT_COUNTS = [
@@ -27,20 +33,24 @@ COMMENT_COUNTS = [
     ("Cascades", 3),
     ("Bulk inserts", 2),
     ("Eager loading", 2),
+    ("Fixtures", 1),
+    ("Migrations", 1),
     ("Dataclasses", 0),
     ("Fixtures", 0),
-    ("Migrations", 0),
     ("Window functions", 0),
 ]
 
 AUTHOR_STATS = [
-    ("ann", 3, 6),
-    ("bob", 3, 3),
+    ("ann", 4, 7),
+    ("annie", 0, 0),
+    ("b_b", 0, 0),
+    ("bob", 3, 4),
     ("cat", 2, 2),
     ("dan", 0, 0),
     ("eve", 0, 0),
     ("fay", 0, 0),
 ]
+WITHOUT_POSTS = ["annie", "b_b", "dan", "eve", "fay"]
 
 
 @pytest.fixture
@@ -69,6 +79,12 @@ def _rows(got) -> list[tuple]:
 def test_comment_counts(kata, seeded, session):
     """comment_counts gives every post's number of comments, most first, ties by title."""
     got = _rows(kata.comment_counts(session))
+    fixtures = sorted(count for title, count in got if title == "Fixtures")
+    assert len(fixtures) == 2, (
+        f"comment_counts(session) has {len(fixtures)} row(s) for 'Fixtures' ({fixtures!r}); "
+        "expected 2: ann wrote two posts with that title, one with a comment and one without. "
+        "Group by the post (Post.id), not by its title: two posts can share a title."
+    )
     assert_rows_match(got, COMMENT_COUNTS, ordered=True, what="comment_counts(session)")
 
 
@@ -102,18 +118,20 @@ def test_author_stats_counts_posts_once(kata, seeded, session):
     assert ann is not None, (
         f"author_stats(session) returned {list(got.values())!r}; expected a row for 'ann'."
     )
-    assert ann[1] <= 3, (
-        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 3. Joining users to "
+    assert ann[1] <= 4, (
+        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 4. Joining users to "
         "posts to comments gives one row per comment (her post with 4 comments appears 4 times), "
         "so count(Post.id) counts comments. Count each post once: func.count(distinct(Post.id)) — "
         "or count the posts and the comments in separate subqueries."
     )
-    assert ann[1] == 3, (
-        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 3, one of them without "
-        "comments. An inner .join(Post.comments) drops the posts nobody commented on; outer-join "
-        "every step: .outerjoin(User.posts).outerjoin(Post.comments)."
+    assert ann[1] == 4, (
+        f"author_stats(session) says ann wrote {ann[1]!r} posts; expected 4: two of them without "
+        "comments, and two titled 'Fixtures'. An inner .join(Post.comments) drops the posts "
+        "nobody commented on (outer-join every step: .outerjoin(User.posts)"
+        ".outerjoin(Post.comments)), and count(distinct(Post.title)) counts her two 'Fixtures' "
+        "once (count the ids: func.count(distinct(Post.id)))."
     )
-    for name in ("dan", "eve", "fay"):
+    for name in WITHOUT_POSTS:
         assert got.get(name) == (name, 0, 0), (
             f"author_stats(session) gave {name!r} {got.get(name)!r}; expected ({name!r}, 0, 0): "
             "every user has a row, so join from User with outer joins and count ids, not rows."
@@ -126,12 +144,27 @@ def test_author_stats_counts_posts_once(kata, seeded, session):
         ("bob", ["Async sessions", "Bulk inserts", "Cascades"]),
         ("ann", ["Async sessions", "Cascades"]),
         ("fay", ["Eager loading"]),
+        ("b_b", ["Fixtures"]),
     ],
-    ids=["bob", "ann", "fay"],
+    ids=["bob", "ann", "fay", "b_b"],
 )
 def test_posts_with_comments_by(kata, seeded, session, username, expected):
-    """posts_with_comments_by lists the posts a user commented on, each once, alphabetically."""
+    """posts_with_comments_by lists the posts a user commented on, each once, alphabetically;
+    the user is matched exactly (annie is not ann, bob is not b_b)."""
     got = kata.posts_with_comments_by(session, username)
+    others = {
+        title
+        for title, _, commenters in POSTS
+        for name in commenters
+        if name != username and title not in expected
+    }
+    wrong = sorted(set(got) & others)
+    assert not wrong, (
+        f"posts_with_comments_by(session, {username!r}) returned {list(got)!r}, with posts only "
+        f"others commented on: {wrong!r}. The users are {USERS!r}: compare User.username == "
+        "username (contains(), LIKE and startswith() also match annie for ann, and LIKE's _ "
+        "matches bob for b_b)."
+    )
     assert_rows_match(
         got, expected, ordered=True, what=f"posts_with_comments_by(session, {username!r})"
     )
@@ -139,11 +172,11 @@ def test_posts_with_comments_by(kata, seeded, session, username, expected):
 
 def test_posts_with_comments_by_nobody(kata, seeded, session):
     """A user who never commented, or no such user, gives an empty list."""
-    for username in ("eve", "zed"):
+    for username in ("eve", "zed", "an"):
         got = kata.posts_with_comments_by(session, username)
         assert list(got) == [], (
             f"posts_with_comments_by(session, {username!r}) returned {got!r}; expected [] "
-            f"({username!r} wrote no comments)."
+            f"({username!r} wrote no comments; the users are {USERS!r})."
         )
 
 
@@ -158,7 +191,7 @@ def test_authors_who_commented_on_own_posts(kata, seeded, session):
 def test_users_without_posts(kata, seeded, session):
     """users_without_posts lists the users who wrote no posts, including those who only comment."""
     got = kata.users_without_posts(session)
-    assert_rows_match(got, ["dan", "eve", "fay"], ordered=True, what="users_without_posts(session)")
+    assert_rows_match(got, WITHOUT_POSTS, ordered=True, what="users_without_posts(session)")
 
 
 def test_users_without_posts_follows_the_data(kata, seeded, session):
@@ -168,7 +201,10 @@ def test_users_without_posts_follows_the_data(kata, seeded, session):
     session.flush()
     got = kata.users_without_posts(session)
     assert_rows_match(
-        got, ["eve", "fay"], ordered=True, what="users_without_posts(session) after dan posted"
+        got,
+        [name for name in WITHOUT_POSTS if name != "dan"],
+        ordered=True,
+        what="users_without_posts(session) after dan posted",
     )
 
 
