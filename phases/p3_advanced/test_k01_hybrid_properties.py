@@ -267,7 +267,7 @@ def test_python_and_sql_forms_agree(kata, seeded, session):
         "select(User.id, User.display_name)",
         NOT_SQL.format(name="display_name"),
     )
-    from_database = dict(session.execute(names).tuples())
+    from_database = {user_id: name for user_id, name in session.execute(names)}
     on_objects = {user.id: user.display_name for user in session.scalars(select(User))}
     assert from_database == on_objects, (
         f"display_name per user id: the database computed {from_database!r}, the objects "
