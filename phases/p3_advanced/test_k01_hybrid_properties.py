@@ -312,17 +312,25 @@ def test_top_posts(kata, seeded, session, limit):
 @pytest.mark.compare_sql
 def test_top_posts_is_one_query_in_the_database(kata, seeded, session, queries):
     """top_posts filters, sorts and limits in one SELECT: no more posts loaded than asked for."""
-    with queries.during() as sent:
-        got = kata.top_posts(session, 2)
+    loaded: list = []  # every Post object the ORM builds from a row while top_posts runs
+
+    def count(target, context):
+        loaded.append(target)
+
+    event.listen(kata.Post, "load", count)
+    try:
+        with queries.during() as sent:
+            got = kata.top_posts(session, 2)
+    finally:
+        event.remove(kata.Post, "load", count)
     assert_rows_match(got, RANKED[:2], ordered=True, what="top_posts(session, 2)")
     selects = [sql for sql in sent if sql.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, (
         f"top_posts(session, 2) sent {len(selects)} SELECTs: {selects!r}; expected one query "
         "that filters, sorts and limits."
     )
-    loaded = [obj for obj in session.identity_map.values() if isinstance(obj, kata.Post)]
     assert len(loaded) <= 2, (
-        f"top_posts(session, 2) loaded {len(loaded)} Post objects into the session; expected at "
+        f"top_posts(session, 2) loaded {len(loaded)} Post objects from the database; expected at "
         "most 2. Let the database do the work: .where(Post.is_published), "
         ".order_by(Post.score.desc(), Post.title) and .limit(n) in the query, instead of loading "
         "posts and sorting them in Python."

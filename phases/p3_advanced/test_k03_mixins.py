@@ -179,7 +179,7 @@ def test_created_at_is_per_row(kata, engine):
     assert _close_to_now(first) and _close_to_now(second), (
         f"Two authors saved just now have created_at {first!r} and {second!r}; expected the "
         "current time for both. A value computed once, when the module was imported, is not "
-        "the time of the INSERT."
+        "the time of the INSERT, and a naive local time is hours away from the moment it names."
     )
     assert _as_utc(second) > _as_utc(first), (
         f"Author 'ada' was saved, then 'bob' over a second later; their created_at are {first!r} "
