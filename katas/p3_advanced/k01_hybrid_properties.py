@@ -51,8 +51,10 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
-    # TODO: add the hybrid display_name (nickname if not None, else username) and its SQL expression
     nickname: Mapped[str | None] = mapped_column(String(50))
+
+    # TODO: add the hybrid display_name (nickname if not None, else username) and its SQL expression
+    # (no display_name yet)
 
 
 class Post(Base):
@@ -62,8 +64,10 @@ class Post(Base):
     title: Mapped[str] = mapped_column(String(200))
     upvotes: Mapped[int] = mapped_column(default=0)
     downvotes: Mapped[int] = mapped_column(default=0)
-    # TODO: add the hybrids score (upvotes - downvotes) and is_published (with its SQL expression)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # TODO: add the hybrids score (upvotes - downvotes) and is_published (with its SQL expression)
+    # (no score or is_published yet)
 
 
 def top_posts(session: Session, limit: int) -> list[str]:

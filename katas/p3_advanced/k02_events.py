@@ -54,8 +54,10 @@ class Post(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(MAX_TITLE))
     slug: Mapped[str] = mapped_column(String(MAX_TITLE), unique=True)
-    # TODO: add a @validates("title") method: strip the title; raise ValueError (naming the title) if its slug is empty or it is over MAX_TITLE characters
     body: Mapped[str] = mapped_column(Text, default="")
+
+    # TODO: add a @validates("title") method: strip the title; raise ValueError (naming the title) if its slug is empty or it is over MAX_TITLE characters
+    # (no validator yet)
 
 
 # TODO: listen for Post's before_insert and before_update (or Session's before_flush) and set target.slug = slugify(target.title)

@@ -51,9 +51,10 @@ class User(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
-    # BEGIN SOLUTION add the hybrid display_name (nickname if not None, else username) and its SQL expression
-    # STUB: nickname: Mapped[str | None] = mapped_column(String(50))
     nickname: Mapped[str | None] = mapped_column(String(50))
+
+    # BEGIN SOLUTION add the hybrid display_name (nickname if not None, else username) and its SQL expression
+    # STUB: # (no display_name yet)
 
     @hybrid_property
     def display_name(self) -> str:
@@ -75,9 +76,10 @@ class Post(Base):
     title: Mapped[str] = mapped_column(String(200))
     upvotes: Mapped[int] = mapped_column(default=0)
     downvotes: Mapped[int] = mapped_column(default=0)
-    # BEGIN SOLUTION add the hybrids score (upvotes - downvotes) and is_published (with its SQL expression)
-    # STUB: published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # BEGIN SOLUTION add the hybrids score (upvotes - downvotes) and is_published (with its SQL expression)
+    # STUB: # (no score or is_published yet)
 
     @hybrid_property
     def score(self) -> int:

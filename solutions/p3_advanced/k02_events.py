@@ -54,9 +54,10 @@ class Post(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(MAX_TITLE))
     slug: Mapped[str] = mapped_column(String(MAX_TITLE), unique=True)
-    # BEGIN SOLUTION add a @validates("title") method: strip the title; raise ValueError (naming the title) if its slug is empty or it is over MAX_TITLE characters
-    # STUB: body: Mapped[str] = mapped_column(Text, default="")
     body: Mapped[str] = mapped_column(Text, default="")
+
+    # BEGIN SOLUTION add a @validates("title") method: strip the title; raise ValueError (naming the title) if its slug is empty or it is over MAX_TITLE characters
+    # STUB: # (no validator yet)
 
     @validates("title")
     def _check_title(self, key: str, title: str) -> str:
