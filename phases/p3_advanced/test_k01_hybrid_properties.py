@@ -125,7 +125,7 @@ def test_score_on_an_instance(kata):
 
 
 def test_score_in_sql(kata, seeded, session):
-    """Post.score works in select(): WHERE Post.score < 0 and ORDER BY Post.score, in the database."""
+    """Post.score works in select(): WHERE Post.score < 0 and ORDER BY Post.score, in SQL."""
     _require(kata, ("Post", "score"))
     Post = kata.Post
     negative = _sql(
@@ -257,9 +257,11 @@ def test_order_by_display_name(kata, seeded, session):
     User = kata.User
     names = ["adam", "mia", "zed", "countess"]
     query = _sql(
-        lambda: select(User.username)
-        .where(User.username.in_(names))
-        .order_by(User.display_name, User.username),
+        lambda: (
+            select(User.username)
+            .where(User.username.in_(names))
+            .order_by(User.display_name, User.username)
+        ),
         "select(User.username).order_by(User.display_name, User.username)",
         NOT_SQL.format(name="display_name"),
     )
@@ -284,7 +286,8 @@ def test_python_and_sql_forms_agree(kata, seeded, session):
         hint,
     )
     from_database = {row[0]: (row[1], bool(row[2])) for row in session.execute(in_sql)}
-    on_objects = {post.id: (post.score, post.is_published) for post in session.scalars(select(Post))}
+    posts = session.scalars(select(Post))
+    on_objects = {post.id: (post.score, post.is_published) for post in posts}
     assert from_database == on_objects, (
         f"(score, is_published) per post id: the database computed {from_database!r}, the "
         f"objects {on_objects!r}; the SQL expression and the Python code must agree."

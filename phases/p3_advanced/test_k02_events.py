@@ -246,4 +246,3 @@ def test_each_post_gets_its_own_slug(kata, db_url, engine):
         f"After adding posts titled {titles!r} in one commit, the table holds (title, slug) = "
         f"{got!r}; expected {expected!r}."
     )
-

@@ -105,9 +105,9 @@ def test_every_column_is_created(kata, engine):
 
 
 def test_timestamps_are_timezone_aware(kata, engine, db):
-    """created_at and updated_at are DateTime(timezone=True) (timestamptz on Postgres) everywhere."""
+    """created_at and updated_at are DateTime(timezone=True) (timestamptz on Postgres)."""
     _create(kata, engine)
-    for cls, table in TABLES.items():
+    for cls in TABLES:
         for name in STAMPS:
             column_type = getattr(kata, cls).__table__.c[name].type
             assert isinstance(column_type, DateTime) and column_type.timezone, (
@@ -216,13 +216,16 @@ def test_updated_at_moves_on_update(kata, engine):
 
 
 def test_author_id_is_an_indexed_foreign_key(kata, engine):
-    """blog_post.author_id and post_comment.author_id reference author.id ON DELETE CASCADE, indexed."""
+    """author_id in blog_post and post_comment: indexed, references author.id ON DELETE CASCADE."""
     _create(kata, engine)
     database = inspect(engine)
     for table in AUTHORED:
         keys = {
-            (tuple(fk["constrained_columns"]), fk["referred_table"], tuple(fk["referred_columns"])):
-            (fk.get("options") or {}).get("ondelete")
+            (
+                tuple(fk["constrained_columns"]),
+                fk["referred_table"],
+                tuple(fk["referred_columns"]),
+            ): (fk.get("options") or {}).get("ondelete")
             for fk in database.get_foreign_keys(table)
         }
         key = (("author_id",), "author", ("id",))
@@ -248,7 +251,7 @@ def test_author_id_is_an_indexed_foreign_key(kata, engine):
 
 
 def test_deleting_an_author_deletes_their_rows(kata, engine):
-    """DELETE of an author row removes their posts and comments in the database (ON DELETE CASCADE)."""
+    """Deleting an author row deletes their posts and comments too (ON DELETE CASCADE)."""
     _create(kata, engine)
     ada, bob = _add_author(engine, kata, "ada"), _add_author(engine, kata, "bob")
     with Session(engine) as session, session.begin():
@@ -263,7 +266,8 @@ def test_deleting_an_author_deletes_their_rows(kata, engine):
         )
     try:
         with engine.begin() as connection:
-            connection.execute(delete(kata.Author.__table__).where(kata.Author.__table__.c.id == ada))
+            authors = kata.Author.__table__
+            connection.execute(delete(authors).where(authors.c.id == ada))
     except IntegrityError as exc:
         pytest.fail(
             f"DELETE FROM author WHERE id = ada's id failed: {exc.orig!r}; expected the database "
@@ -287,9 +291,7 @@ def test_each_model_has_its_own_author_relationship(kata, engine):
             "AuthoredMixin should give it one: a @declared_attr method returning relationship()."
         )
         target = relationships["author"].mapper.class_
-        assert target is kata.Author, (
-            f"{cls}.author leads to {target.__name__}; expected Author."
-        )
+        assert target is kata.Author, f"{cls}.author leads to {target.__name__}; expected Author."
     _create(kata, engine)
     with Session(engine) as session:
         ada = kata.Author(name="ada")

@@ -21,8 +21,8 @@ published_at, which stays None until the post is published).
 Build:
 1. `Post.score` — a hybrid property: upvotes minus downvotes. The same code works for both forms.
 2. `Post.is_published` — a hybrid property: True when published_at is set, False when it is None.
-   Give it an expression for SQL: a boolean SQL condition that `select(Post).where(Post.is_published)`
-   and `.where(~Post.is_published)` can use.
+   Give it an expression for SQL: a boolean SQL condition, so that
+   `select(Post).where(Post.is_published)` and `.where(~Post.is_published)` work.
 3. `User.display_name` — a hybrid property: the nickname when the user has one (not None), else
    the username. Give it an expression for SQL that picks the same value in the database
    (`func.coalesce(...)` or `case(...)`), so it can be compared and sorted on.

@@ -72,9 +72,7 @@ class AuthoredMixin:
 
     # BEGIN SOLUTION add author_id (NOT NULL, ForeignKey("author.id", ondelete="CASCADE"), index=True) and a @declared_attr author relationship
     # STUB: pass
-    author_id: Mapped[int] = mapped_column(
-        ForeignKey("author.id", ondelete="CASCADE"), index=True
-    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id", ondelete="CASCADE"), index=True)
 
     @declared_attr
     def author(cls) -> Mapped["Author"]:
