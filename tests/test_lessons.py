@@ -8,19 +8,22 @@ The convention (phases/AUTHORING.md, "Lessons", says the same for authors):
   `sqlite+aiosqlite://`); the working directory is a temporary folder, so a file database
   (`sqlite:///blog.db`) lands there and is thrown away. The environment is restored afterwards.
 - ```python postgres blocks show what only Postgres does. They run only when the suite runs on
-  Postgres (CHECKER_DATABASE_URL set: the Postgres CI pass), against a database of the README's
-  own, created for the run (session time zone Asia/Kathmandu, as in the grader) and dropped after.
-  While such a block runs, the environment variable DATABASE_URL holds that database's URL
-  (psycopg2; a block that needs asyncpg changes the driver). Other blocks must not depend on them.
+  Postgres (CHECKER_DATABASE_URL set: the Postgres CI pass), in an empty schema of the README's
+  own, reached through a login role made for the run as the grader makes one per check (session
+  time zone Asia/Kathmandu) and dropped after. While such a block runs, the environment variable
+  DATABASE_URL holds that role's URL (psycopg2; a block that needs asyncpg changes the driver).
+  Plain blocks run in both passes and must not depend on postgres blocks.
 - A block with top-level `await` runs as a coroutine on one event loop shared by all the README's
   blocks (an asyncio.Runner), as `python -m asyncio` or a Jupyter notebook runs it; so an async
   engine made in one block still works in the next. A block without `await` runs as plain code.
 - A block never raises: a block that shows a mistake catches the exception and prints it.
   SQLAlchemy's warnings, and deprecation warnings caused by the lesson's own code, are errors too,
   so a block that shows a warning catches it (`warnings.catch_warnings(record=True)`).
-- What a block says it returns or prints is checked: assert it in the block, or follow the block
-  with an ```output fence (before the next ```python block) holding exactly what the block prints (`...` stands for any text, as in
-  doctest's ELLIPSIS; trailing spaces and blank lines at either end are ignored).
+- What a block says it returns or prints is checked: assert it in the block, or give it an
+  ```output fence (after it, before the next ```python block) holding exactly what it prints
+  (`...` stands for any text, as in doctest's ELLIPSIS; trailing spaces and blank lines at either
+  end are ignored). Prose may stand between the two.
+- Other fences (```sh, ```text, a bare ``` diagram) are not run.
 
 A failing block fails its README's test with the README's path, the block's line number, the line
 that raised, the exception, and what the block printed. Engines the namespace still holds at the
@@ -38,6 +41,7 @@ import itertools
 import logging
 import os
 import re
+import secrets
 import sys
 import time
 import traceback
@@ -46,15 +50,14 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
 
 import pytest
 from sqlalchemy import create_engine, exc, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.pool import NullPool
 
 from checker.plugin import pg_roles
-from checker.plugin.zones import DATABASE_ZONE
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted(ROOT.glob("phases/*/README.md"))
@@ -63,7 +66,6 @@ PYTHON, OUTPUT = "python", "output"
 OPTIONS = {"postgres"}  # words allowed after `python` in a fence's info string
 LIMIT_SECONDS = 10.0  # per README, all blocks together: a lesson's examples are small
 FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-DATABASE_PREFIX = "lesson"
 
 
 @dataclass
@@ -73,7 +75,6 @@ class Block:
     language: str
     options: tuple[str, ...]
     source: str
-    end: int  # the line of the closing fence
     output: str | None = None  # the ```output fence right after it, if any
 
     @property
@@ -110,7 +111,7 @@ def fences(readme: Path) -> list[Block]:
             j += 1
         language = words[0] if words else ""
         source = "\n".join(body) + "\n"
-        blocks.append(Block(readme, i + 1, language, tuple(words[1:]), source, end=j + 1))
+        blocks.append(Block(readme, i + 1, language, tuple(words[1:]), source))
         i = j + 1
     return blocks
 
@@ -174,7 +175,7 @@ def output_matches(expected: str, got: str) -> bool:
     return re.fullmatch(pattern, _normalized(got), re.DOTALL) is not None
 
 
-# --- Postgres: a database per README ------------------------------------------------------------
+# --- Postgres: a role and schema per README ------------------------------------------------------
 
 
 def _postgres_server() -> str | None:
@@ -183,39 +184,41 @@ def _postgres_server() -> str | None:
     return postgres_url()
 
 
-_DATABASE_NUMBERS = itertools.count(1)
+_NUMBERS = itertools.count(1)
+NAME_PREFIX = "lesson"
 
 
-def _database_name() -> str:
-    return f"{DATABASE_PREFIX}_{pg_roles.host_tag()}_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
-
-
-def _sweep(admin: Engine) -> None:
-    """Drop the databases of this host's test runs that died before dropping their own."""
-    pattern = re.compile(rf"{DATABASE_PREFIX}_{pg_roles.host_tag()}_(\d+)_\d+")
-    with admin.connect() as connection:
-        names = connection.scalars(text("SELECT datname FROM pg_database")).all()
-        for name in names:
-            match = pattern.fullmatch(name)
-            if match and not pg_roles.pid_alive(int(match[1])):
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+def _sweep(admin: Connection) -> None:
+    """Drop the roles (and schemas) of this host's test runs that died before dropping them."""
+    pattern = re.compile(rf"{NAME_PREFIX}_{pg_roles.host_tag()}_(\d+)_\d+")
+    for name in admin.scalars(text("SELECT rolname FROM pg_roles")).all():
+        match = pattern.fullmatch(name)
+        if match and not pg_roles.pid_alive(int(match[1])):
+            pg_roles.execute(admin, pg_roles.drop_role_sql(name))
 
 
 @contextlib.contextmanager
 def postgres_database(server: str) -> Iterator[str]:
-    """A new, empty database on the server for one README, dropped when the block ends."""
-    admin = create_engine(server, isolation_level="AUTOCOMMIT", pool_size=1)
-    name = _database_name()
+    """For one README: a login role owning a schema of the same name, set up as the grader sets
+    up a check's (session zone Asia/Kathmandu among others), so the role's URL reaches an empty
+    schema with any driver; dropped when the block ends."""
+    admin = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    name = f"{NAME_PREFIX}_{pg_roles.host_tag()}_{os.getpid()}_{next(_NUMBERS)}"
+    password = secrets.token_urlsafe(18)
     try:
-        _sweep(admin)
         with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-            connection.execute(text(f"ALTER DATABASE \"{name}\" SET timezone TO '{DATABASE_ZONE}'"))
+            superuser = connection.scalar(
+                text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            )
+            _sweep(connection)
+            verifier = pg_roles.scram_verifier(password)
+            pg_roles.execute(connection, pg_roles.create_role_sql(name, verifier, not superuser))
         try:
-            yield make_url(server).set(database=name).render_as_string(hide_password=False)
+            url = make_url(server).set(username=name, password=password)
+            yield url.render_as_string(hide_password=False)
         finally:
             with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                pg_roles.execute(connection, pg_roles.drop_role_sql(name))
     finally:
         admin.dispose()
 
@@ -328,7 +331,8 @@ def _logging_kept() -> Iterator[None]:
         yield
     finally:
         for logger in _loggers():
-            handlers, level, propagate, disabled = kept.get(logger, ([], logging.NOTSET, True, False))
+            fresh = ([], logging.NOTSET, True, False)  # a logger the lesson created
+            handlers, level, propagate, disabled = kept.get(logger, fresh)
             logger.handlers[:] = handlers
             logger.setLevel(level)
             logger.propagate, logger.disabled = propagate, disabled
