@@ -32,9 +32,10 @@ Build:
    post, `.scalar_subquery()`). 0 for a post without comments. Loading posts loads their counts
    in the same SELECT, and the count stays right in a query that also joins the comment table.
 2. `posts_by_author(session, username)` — the Post objects written by the user with exactly that
-   username, newest first (highest id first), loaded from textual SQL: `select(Post).from_statement(text(...))` with
-   the username as a bound parameter. Each post's `comment_count` must arrive in that same one
-   statement: have your SELECT compute it, and map every column with `.columns(...)`.
+   username, newest first (highest id first), loaded from textual SQL:
+   `select(Post).from_statement(text(...))` with the username as a bound parameter. Each post's
+   `comment_count` must arrive in that same one statement: have your SELECT compute it, and map
+   every column with `.columns(...)`.
 3. `popular_posts(session, at_least)` — the posts with at least `at_least` comments, most
    commented first, equal counts in id order: one `select(Post)` that uses `Post.comment_count`
    in its `where()` and `order_by()`. Posts without comments count (`at_least=0` lists them all).

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Column, Engine, TextClause, TextualSelect, event, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, InvalidRequestError, SQLAlchemyError
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState
 
 from checker.plugin.compare import assert_rows_match
 
