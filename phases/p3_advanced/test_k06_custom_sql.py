@@ -384,6 +384,4 @@ def test_popular_posts_one_statement(kata, seeded, session, queries):
     """popular_posts and reading the counts it returns send one statement."""
     with queries.budget(1, "popular_posts(session, 1) and reading each post's comment_count"):
         got = _popular_of(kata, session, 1)
-    assert got == _popular(1), (
-        f"popular_posts(session, 1) gave {got}; expected {_popular(1)}."
-    )
+    assert got == _popular(1), f"popular_posts(session, 1) gave {got}; expected {_popular(1)}."
