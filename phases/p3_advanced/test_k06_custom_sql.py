@@ -56,7 +56,7 @@ def _rows_of(author: str) -> list[tuple[int, str, int]]:
 
 def _popular(at_least: int) -> list[tuple[int, str, int]]:
     rows = [(pid, title, n) for pid, _, title, n in POSTS if n >= at_least]
-    return sorted(rows, key=lambda row: (-row[2], row[0]))
+    return sorted(rows, key=lambda row: (-row[2], -row[0]))
 
 
 @pytest.fixture
@@ -356,7 +356,7 @@ def _popular_of(kata, session, at_least: int) -> list[tuple[int, str, int]]:
 
 
 def test_popular_posts_order(kata, seeded, session):
-    """popular_posts(session, 2): posts with 2+ comments, most first, equal counts by id."""
+    """popular_posts(session, 2): posts with 2+ comments, most first, equal counts newest first."""
     got = _popular_of(kata, session, 2)
     assert_rows_match(
         got,

@@ -37,8 +37,9 @@ Build:
    `comment_count` must arrive in that same one statement: have your SELECT compute it, and map
    every column with `.columns(...)`.
 3. `popular_posts(session, at_least)` — the posts with at least `at_least` comments, most
-   commented first, equal counts in id order: one `select(Post)` that uses `Post.comment_count`
-   in its `where()` and `order_by()`. Posts without comments count (`at_least=0` lists them all).
+   commented first, equal counts newest (highest id) first: one `select(Post)` that uses
+   `Post.comment_count` in its `where()` and `order_by()`. Posts without comments count
+   (`at_least=0` lists them all).
 
 Run it: `checker kata 3.6`. The lesson: phases/p3_advanced/README.md, "3.6 Custom SQL inside the
 ORM".
@@ -113,12 +114,12 @@ def posts_by_author(session: Session, username: str) -> list[Post]:
 
 
 def popular_posts(session: Session, at_least: int) -> list[Post]:
-    """Posts with at least `at_least` comments, most commented first, then by id."""
+    """Posts with at least `at_least` comments, most commented first, then newest first."""
     # BEGIN SOLUTION select(Post) filtered and ordered by Post.comment_count
     stmt = (
         select(Post)
         .where(Post.comment_count >= at_least)
-        .order_by(Post.comment_count.desc(), Post.id)
+        .order_by(Post.comment_count.desc(), Post.id.desc())
     )
     return list(session.scalars(stmt))
     # END SOLUTION
