@@ -84,29 +84,29 @@ class Post(Base):
 
 def find_user(session: Session, user_id: int) -> User | None:
     """The User `user_id` (None if there is none), from the identity map when already loaded."""
-    # TODO: session.get(): the identity map first, a SELECT only when the user is not there
-    raise NotImplementedError('session.get(): the identity map first, a SELECT only when the user is not there')
+    # TODO: the user from the identity map when the session holds it, else one SELECT
+    raise NotImplementedError('the user from the identity map when the session holds it, else one SELECT')
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A factory of Sessions on `engine` that keep their objects' values after commit."""
-    # TODO: sessionmaker(engine, ...) with expire_on_commit=False
-    raise NotImplementedError('sessionmaker(engine, ...) with expire_on_commit=False')
+    # TODO: a sessionmaker bound to engine whose sessions do not expire objects on commit
+    raise NotImplementedError('a sessionmaker bound to engine whose sessions do not expire objects on commit')
 
 
 def reload(session: Session, user: User) -> User:
     """`user` with its row read again now; its unflushed changes discarded."""
-    # TODO: session.refresh(user), then return user
-    raise NotImplementedError('session.refresh(user), then return user')
+    # TODO: read the user's row again now (not on the next attribute read); return user
+    raise NotImplementedError("read the user's row again now (not on the next attribute read); return user")
 
 
 def save_detached(session: Session, user: User) -> User:
     """Copy the detached `user`'s state into `session`, commit; return the session's instance."""
-    # TODO: merged = session.merge(user); commit; return merged
-    raise NotImplementedError('merged = session.merge(user); commit; return merged')
+    # TODO: copy the detached user's state into this session, commit, return the session's instance
+    raise NotImplementedError("copy the detached user's state into this session, commit, return the session's instance")
 
 
 def register(engine: Engine, username: str, email: str, titles: list[str]) -> User:
     """A new user with one post per title, committed; readable after its session is closed."""
-    # TODO: a Session(engine, expire_on_commit=False) in a with block: add, commit, return
-    raise NotImplementedError('a Session(engine, expire_on_commit=False) in a with block: add, commit, return')
+    # TODO: a session of your own: add the user with its posts, commit, close, return a readable user
+    raise NotImplementedError('a session of your own: add the user with its posts, commit, close, return a readable user')

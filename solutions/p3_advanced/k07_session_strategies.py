@@ -84,21 +84,21 @@ class Post(Base):
 
 def find_user(session: Session, user_id: int) -> User | None:
     """The User `user_id` (None if there is none), from the identity map when already loaded."""
-    # BEGIN SOLUTION session.get(): the identity map first, a SELECT only when the user is not there
+    # BEGIN SOLUTION the user from the identity map when the session holds it, else one SELECT
     return session.get(User, user_id)
     # END SOLUTION
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     """A factory of Sessions on `engine` that keep their objects' values after commit."""
-    # BEGIN SOLUTION sessionmaker(engine, ...) with expire_on_commit=False
+    # BEGIN SOLUTION a sessionmaker bound to engine whose sessions do not expire objects on commit
     return sessionmaker(engine, expire_on_commit=False)
     # END SOLUTION
 
 
 def reload(session: Session, user: User) -> User:
     """`user` with its row read again now; its unflushed changes discarded."""
-    # BEGIN SOLUTION session.refresh(user), then return user
+    # BEGIN SOLUTION read the user's row again now (not on the next attribute read); return user
     session.refresh(user)
     return user
     # END SOLUTION
@@ -106,7 +106,7 @@ def reload(session: Session, user: User) -> User:
 
 def save_detached(session: Session, user: User) -> User:
     """Copy the detached `user`'s state into `session`, commit; return the session's instance."""
-    # BEGIN SOLUTION merged = session.merge(user); commit; return merged
+    # BEGIN SOLUTION copy the detached user's state into this session, commit, return the session's instance
     merged = session.merge(user)
     session.commit()
     return merged
@@ -115,7 +115,7 @@ def save_detached(session: Session, user: User) -> User:
 
 def register(engine: Engine, username: str, email: str, titles: list[str]) -> User:
     """A new user with one post per title, committed; readable after its session is closed."""
-    # BEGIN SOLUTION a Session(engine, expire_on_commit=False) in a with block: add, commit, return
+    # BEGIN SOLUTION a session of your own: add the user with its posts, commit, close, return a readable user
     with Session(engine, expire_on_commit=False) as session:
         user = User(username=username, email=email, posts=[Post(title=t) for t in titles])
         session.add(user)
