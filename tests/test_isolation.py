@@ -31,6 +31,7 @@ from checker.plugin.pg_roles import (
     run_prefix,
     scram_verifier,
 )
+from checker.plugin.zones import DATABASE_ZONE
 from tests.conftest import postgres_url
 from tests.test_cli import _make_hang
 from tests.test_plugin import demo  # noqa: F401 (a fixture)
@@ -57,6 +58,22 @@ def _leftovers(admin: Engine, prefix: str) -> set[str]:
             {"p": prefix + "_"},
         ).scalars()
         return set(rows)
+
+
+def _dead_runs_leftovers(admin: Engine) -> set[str]:
+    """This host's roles and schemas whose run (the pid in `ck_<host>_<pid>_<n>`) has ended: what
+    the sweep must have dropped. Runs still going (other test sessions on this machine) are not."""
+
+    def alive(name: str) -> bool:
+        try:
+            os.kill(int(name.split("_")[2]), 0)
+        except (ValueError, IndexError, ProcessLookupError):
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    return {name for name in _leftovers(admin, f"ck_{host_tag()}") if not alive(name)}
 
 
 def _scalar(url: str, sql: str) -> Any:
@@ -140,8 +157,30 @@ def test_a_check_connects_as_a_role_without_rights_beyond_its_schema(databases: 
             == CHECK_CONNECTION_LIMIT
         )
         assert _refused(url, "CREATE TABLE public.escaped (id int)")
-        assert _scalar(url, "SHOW TimeZone") == "UTC"
+        assert _scalar(url, "SHOW TimeZone") == DATABASE_ZONE
         assert _scalar(url, "SHOW lock_timeout") == "5s"
+
+
+@needs_postgres
+def test_a_table_left_in_public_does_not_stand_in_for_the_checks_own(
+    admin: Engine, databases: Databases
+) -> None:
+    table = f"leftover_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE TABLE public.{table} (id int)"))
+    try:
+        with databases.fresh() as url:
+            engine = create_engine(url)
+            try:
+                assert not inspect(engine).has_table(table), "public is on the check's path"
+                with engine.begin() as connection:  # its own table of that name, not public's
+                    connection.execute(text(f"CREATE TABLE {table} (id int)"))
+                    connection.execute(text(f"INSERT INTO {table} VALUES (1)"))
+            finally:
+                engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP TABLE public.{table}"))
 
 
 @needs_postgres
@@ -449,13 +488,13 @@ def test_ctrl_c_in_a_check_drops_what_the_run_holds(
 def test_nothing_is_left_behind_by_graded_runs_even_a_killed_one(
     admin: Engine, workbook: Path, cli: Any
 ) -> None:
-    before = _leftovers(admin, f"ck_{host_tag()}")
+    before = _dead_runs_leftovers(admin)
     _make_hang(workbook, ignore_alarm=True)  # the runner's backstop kills the child: no clean-up
     result = cli("phase", "1", "--timeout", "0.5", "--json", "--db", "postgres", "--db-url", _url())
     katas = {k["kata_id"]: k for k in json.loads(result.out)["katas"]}
     assert katas["1.1"]["status"] == "timeout", katas["1.1"]
     assert katas["1.2"]["checks"], "the next child graded the rest (and swept the killed one's)"
-    assert _leftovers(admin, f"ck_{host_tag()}") <= before
+    assert _dead_runs_leftovers(admin) <= before
 
 
 # --- Postgres: where roles cannot be created -----------------------------------------------------
@@ -500,7 +539,7 @@ def test_without_createrole_each_check_gets_a_schema_and_says_so(
             assert current and current.startswith(schema)
             assert inspect(engine).get_table_names(schema=current) == ["t"]
             engine.dispose()
-            assert _scalar(url, "SHOW TimeZone") == "UTC"
+            assert _scalar(url, "SHOW TimeZone") == DATABASE_ZONE
             child = subprocess.Popen(
                 [sys.executable, "-c", _LEAKY_CHILD, url], stdout=subprocess.PIPE, text=True
             )
