@@ -243,6 +243,29 @@ def test_write_post_for_a_user_not_yet_flushed(kata, db_url, engine):
     )
 
 
+def test_write_post_for_a_user_outside_the_session(kata, db_url, engine):
+    """write_post adds the post to the session itself, even when the user is not in the session
+    (then the post brings its author along)."""
+    _seed(kata, engine)
+    with Session(engine) as session:
+        eve = kata.User(username="eve")  # transient: never added to any session
+        post = kata.write_post(session, eve, "Hello from eve")
+        assert post in session, (
+            "write_post(session, eve, 'Hello from eve') for a user who is not in the session "
+            "returned a Post that is not in the session either, so a commit saves nothing. "
+            "Appending to user.posts only cascades the post into the session when the user is "
+            "in it: call session.add(post) as well."
+        )
+        session.commit()
+        eve_id = eve.id
+    stored = _stored_posts(db_url, kata)
+    assert stored.get("Hello from eve") == eve_id, (
+        f"After write_post(session, eve, 'Hello from eve') for a user outside the session and a "
+        f"commit, the database has the posts {stored!r}; expected 'Hello from eve' by eve "
+        f"(id {eve_id}), saved with her."
+    )
+
+
 def test_move_post_updates_both_lists(kata, db_url, engine):
     """move_post moves the post from one user's posts to the other's, in memory and on commit."""
     ids = _seed(kata, engine)

@@ -288,6 +288,12 @@ def test_relationships_back_populate_in_memory(kata):
         f"After post.votes.append(vote), vote.post is {other.post!r}; expected the post "
         "(back_populates works both ways)."
     )
+    user.votes.append(other)
+    assert other.user is user, (
+        f"After user.votes.append(vote), vote.user is {other.user!r}; expected the user: "
+        'User.votes needs back_populates="user" as well (back_populates works both ways only '
+        "when both sides name each other)."
+    )
 
 
 def test_navigate_both_ways_from_the_database(kata, seeded, session):
