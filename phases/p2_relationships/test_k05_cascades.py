@@ -154,13 +154,28 @@ def test_adding_the_post_adds_its_comments(kata, engine, tables):
 
 
 def test_create_post(kata, engine, tables):
-    """create_post(session, title, bodies) commits the post and its comments, in order."""
+    """create_post(session, title, bodies) adds only the post (the cascade brings its comments)
+    and commits the post and its comments, in order."""
     _mapped(kata)
     with Session(engine) as session:
+        added = []  # what the code handed to session.add() or add_all() (not the cascade)
+        plain_add = session.add
+
+        def add(instance, _warn=True):
+            added.append(instance)
+            plain_add(instance, _warn=_warn)
+
+        session.add = add  # this session only; add_all() calls add() for each object
         post = kata.create_post(session, "Hello", ["first!", "+1", "nice", "+1"])
         assert isinstance(post, kata.Post) and isinstance(post.id, int), (
             f"create_post(session, 'Hello', [...]) returned {post!r}; expected the new Post, "
             "with its id."
+        )
+        comments = [obj for obj in added if isinstance(obj, kata.Comment)]
+        assert not comments, (
+            f"create_post added {len(comments)} Comment object(s) to the session itself; expected "
+            "it to add only the post: the save-update cascade on Post.comments adds the comments "
+            "in post.comments with it, which is what this task shows."
         )
     got = _committed(engine, kata)
     assert got == {"Hello": ["first!", "+1", "nice", "+1"]}, (
