@@ -219,6 +219,28 @@ def test_sql_is_captured_during_the_check_only_and_budgets_fold_repeats(demo):
     assert in_check == ["SELECT count(*) FROM t"] * 3, "the check's own statements, tagged"
 
 
+def test_queries_parameters_are_the_values_the_driver_received(demo):
+    checks = """
+        from sqlalchemy import text
+
+        HOSTILE = ["O'Brien", "back\\\\slash", "100%", "'; --"]
+
+        def test_values(engine, queries):
+            with engine.begin() as connection:
+                connection.execute(text("CREATE TABLE t (name VARCHAR(20))"))
+                connection.execute(
+                    text("INSERT INTO t (name) VALUES (:name)"), [{"name": v} for v in HOSTILE]
+                )
+                connection.execute(text("SELECT name FROM t WHERE name = 'inline'"))
+            inserted = [v for values in queries.parameters(r"^INSERT INTO t") for v in values]
+            assert inserted == HOSTILE, inserted
+            assert queries.parameters(r"^SELECT") == [()], queries.parameters(r"^SELECT")
+            assert len(queries.parameters()) == len(queries.statements)
+    """
+    result, _ = demo(checks)
+    result.assert_outcomes(passed=1)
+
+
 def test_a_check_that_hangs_is_stopped(demo):
     result, report = demo(
         """
