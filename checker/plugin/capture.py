@@ -113,10 +113,15 @@ class Capture:
 
 def _flatten(parameters: Any, many: bool) -> tuple[Any, ...]:
     """The bound values of one cursor execution, in order: a DBAPI parameter set is a tuple
-    (qmark/format: SQLite) or a dict (pyformat: psycopg2); executemany sends a list of them."""
+    (qmark/format: SQLite) or a dict (pyformat: psycopg2); executemany sends a list of them.
+    (A batch of "insertmanyvalues" is reported as executemany with a single set: a flat tuple
+    or one dict.)"""
     if parameters is None:
         return ()
-    sets = list(parameters) if many else [parameters]
+    is_list_of_sets = isinstance(parameters, list | tuple) and all(
+        isinstance(one, dict | list | tuple) for one in parameters
+    )
+    sets = list(parameters) if many and is_list_of_sets else [parameters]
     values: list[Any] = []
     for one in sets:
         if isinstance(one, dict):
