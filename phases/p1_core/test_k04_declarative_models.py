@@ -322,6 +322,25 @@ def test_record_login_sets_an_aware_utc_time(kata, engine):
     assert _close_to_now(stamped), f"record_login set last_login = {stamped!r}; expected now."
 
 
+def test_record_login_stamps_every_login(kata, engine):
+    """A second login moves last_login forward: it is set to now each time, not only once."""
+    User = _create_tables(kata, engine)
+    with Session(engine, expire_on_commit=False) as session:
+        ada = User(username="ada")
+        session.add(ada)
+        session.commit()
+        kata.record_login(session, ada)
+        first = ada.last_login
+        time.sleep(0.01)
+        kata.record_login(session, ada)
+        second = ada.last_login
+    assert first is not None and second is not None and _as_utc(second) > _as_utc(first), (
+        f"record_login(session, user) called twice, 10 ms apart, left last_login at {first!r} "
+        f"and then {second!r}; expected the second login to be later. Set it to "
+        "datetime.now(timezone.utc) on every call, whatever it was before."
+    )
+
+
 def test_record_login_commits(kata, db_url):
     """After record_login, a new connection sees last_login set: the change was committed."""
     setup = create_engine(db_url)
