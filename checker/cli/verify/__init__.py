@@ -41,7 +41,16 @@ from checker.workbook.kinds import files_of
 
 SOLUTION_ROUND, STUB_ROUND = "solution", "stub"
 
-__all__ = ["KataVerdict", "Problem", "VerifyResult", "phase_problems", "static_problems", "verify"]
+__all__ = [
+    "KataVerdict",
+    "Problem",
+    "Round",
+    "VerifyResult",
+    "grade_rounds",
+    "phase_problems",
+    "static_problems",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -178,7 +187,7 @@ def _postgres_workers(url: str) -> int:
         return 1
 
 
-def _grade_rounds(
+def grade_rounds(
     catalog: Catalog, katas: list[Kata], target: DatabaseTarget, rounds: dict[str, Round]
 ) -> dict[str, RunResult]:
     cores = max(1, min(len(rounds), os.cpu_count() or 1))
@@ -291,7 +300,7 @@ def verify(
     generated = {k.id: plan_kata(catalog.root, k, target.kind) for k in runnable} if mutate else {}
     with tempfile.TemporaryDirectory(prefix="checker-verify-") as folder:
         rounds = _write_rounds(catalog, runnable, Path(folder), killers, generated)
-        outcome = _grade_rounds(catalog, runnable, target, rounds)
+        outcome = grade_rounds(catalog, runnable, target, rounds)
     killers.remember(runnable, outcome)
     scores = [_score_generated(plan, outcome, killers) for plan in generated.values()]
     killers.save()
