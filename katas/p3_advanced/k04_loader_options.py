@@ -40,9 +40,9 @@ Build:
 3. `latest_posts(session, limit)` — the `limit` newest posts (highest id first), drafts included,
    each with its comments loaded (id order): at most 2 statements whatever the limit, and exactly
    `limit` posts (fewer only if there are fewer posts).
-4. `headlines(session)` — the published posts by id for a list of headlines, in ONE statement,
-   loading from `post` only the title (the id always comes along) and, for each post's author,
-   every column but the bio. Touching any other column of a post (body, published, author_id) or
+4. `headlines(session)` — the published posts, newest first (highest id first), for a list of
+   headlines, in ONE statement, loading from `post` only the title (the id always comes along)
+   and, for each post's author, every column but the bio. Touching any other column of a post (body, published, author_id) or
    the author's bio must raise an error, not send a query.
 
 Run it: `checker kata 3.4`. The lesson: phases/p3_advanced/README.md, "3.4 Loader options".
@@ -120,6 +120,6 @@ def latest_posts(session: Session, limit: int) -> list[Post]:
 
 
 def headlines(session: Session) -> list[Post]:
-    """Published posts by id: only the title, and the author without the bio; the rest raises."""
+    """Published posts, newest first: only the title, and the author without the bio."""
     # TODO: load_only the title, joinedload the author and defer its bio, all with raiseload=True
     raise NotImplementedError('load_only the title, joinedload the author and defer its bio, all with raiseload=True')

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.exc import InvalidRequestError
 from sqlalchemy.orm import Session, selectinload
 
@@ -176,6 +176,31 @@ def test_latest_posts_rows(kata, seeded, session, limit):
     assert_rows_match(got, expected, ordered=True, what=call)
 
 
+def test_latest_posts_loads_only_what_it_returns(kata, seeded, session):
+    """latest_posts(session, 3) builds 3 posts and their comments: the LIMIT is in the SQL."""
+    built: dict[str, int] = {"Post": 0, "Comment": 0}
+
+    def count(target, _context) -> None:
+        built[type(target).__name__] += 1
+
+    # `load` fires once for each object built from a row the database sent back.
+    event.listen(kata.Post, "load", count)
+    event.listen(kata.Comment, "load", count)
+    try:
+        posts = kata.latest_posts(session, 3)
+    finally:
+        event.remove(kata.Post, "load", count)
+        event.remove(kata.Comment, "load", count)
+    newest = [title for _, title, _ in reversed(POSTS)][:3]
+    expected = {"Post": 3, "Comment": sum(len(_comments_of(title)) for title in newest)}
+    assert built == expected, (
+        f"latest_posts(session, 3) returned {len(posts)} posts but built {built['Post']} Post "
+        f"and {built['Comment']} Comment objects from the rows it fetched; expected {expected}. "
+        "Fetching every post and slicing the list in Python reads the whole table: put the "
+        "LIMIT in the query (.limit(limit)), on the posts' own SELECT."
+    )
+
+
 @pytest.mark.compare_sql
 def test_latest_posts_statement_budget(kata, seeded, session, queries):
     """latest_posts(session, 5) and reading each post's comments send at most 2 statements."""
@@ -189,7 +214,7 @@ def test_latest_posts_statement_budget(kata, seeded, session, queries):
 
 @pytest.mark.compare_sql
 def test_headlines_rows_in_one_statement(kata, seeded, session, queries):
-    """headlines returns the published posts by id, title and author (name, email) in 1 statement."""
+    """headlines: published posts newest first, title and author (name, email), in 1 statement."""
     with queries.budget(1, "headlines(session) and reading each title, author username and email"):
         posts = kata.headlines(session)
         if not isinstance(posts, list | tuple):
@@ -208,7 +233,7 @@ def test_headlines_rows_in_one_statement(kata, seeded, session, queries):
                 "load_only).",
                 pytrace=False,
             )
-    expected = [(title, a, f"{a}@example.com") for a, title, pub in POSTS if pub]
+    expected = [(title, a, f"{a}@example.com") for a, title, pub in reversed(POSTS) if pub]
     assert_rows_match(got, expected, ordered=True, what="headlines(session)")
 
 
