@@ -42,8 +42,8 @@ Build:
    `limit` posts (fewer only if there are fewer posts).
 4. `headlines(session)` — the published posts, newest first (highest id first), for a list of
    headlines, in ONE statement, loading from `post` only the title (the id always comes along)
-   and, for each post's author, every column but the bio. Touching any other column of a post (body, published, author_id) or
-   the author's bio must raise an error, not send a query.
+   and, for each post's author, every column but the bio. Touching any other column of a post
+   (body, published, author_id) or the author's bio must raise an error, not send a query.
 
 Run it: `checker kata 3.4`. The lesson: phases/p3_advanced/README.md, "3.4 Loader options".
 """
@@ -54,7 +54,6 @@ from sqlalchemy.orm import (
     Mapped,
     Session,
     contains_eager,
-    defer,
     joinedload,
     load_only,
     mapped_column,

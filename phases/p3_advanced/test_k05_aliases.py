@@ -12,7 +12,8 @@ USERS = ["zed", "ann", "mia", "anna", "bob", "o'hara", "joann", "cy", "dan", "ev
 
 # (follower, followed). ann and cy follow themselves (rows left by an old version of the app);
 # ann's friends mia and bob both follow zed (a suggestion reached twice) and each other (a
-# suggestion ann already follows); mia follows ann back (a path that returns to ann).
+# suggestion ann already follows); mia follows ann back (a path that returns to ann); bob follows
+# anna, a suggestion for ann whose name starts with "ann".
 FOLLOWS = [
     ("ann", "mia"),
     ("ann", "bob"),
@@ -24,6 +25,7 @@ FOLLOWS = [
     ("bob", "zed"),
     ("bob", "dan"),
     ("bob", "mia"),
+    ("bob", "anna"),
     ("zed", "anna"),
     ("anna", "zed"),
     ("anna", "joann"),
@@ -225,7 +227,7 @@ def test_mutual_follows_one_query(kata, seeded, session, queries):
 
 
 def test_replies(kata, seeded, session):
-    """replies: (reply's author, parent's author, body) per reply, by parent's author, newest first."""
+    """replies: (reply's author, parent's author, body), by parent's author, newest reply first."""
     got = kata.replies(session)
     if not isinstance(got, list | tuple):
         pytest.fail(
