@@ -160,3 +160,53 @@ def test_kata_ids_must_increase_and_gaps_are_a_phase_problem(tmp_path):
     catalog = load_catalog(tmp_path)
     assert catalog.kata("1.2").stem == "k02_s2"
     assert any("without gaps" in p.what for p in phase_problems(catalog, catalog.phase(1)))
+
+
+def test_lesson_topics_need_a_marked_section_with_a_python_example():
+    """`checker verify --static`: every lesson-only topic has one section in its phase's lesson,
+    marked under its heading, with a ```python example; a marker naming an unlisted topic, or one
+    not under a heading, is a problem; markers inside fenced code count for nothing."""
+    from checker.cli.verify.static import lesson_topic_problems
+
+    good = (
+        "# Phase\n\n## Virtual environments\n<!-- lesson-topic: venv -->\n\nText.\n\n"
+        "### Detail\n\n```python\nimport sys\n```\n\n## Next\n"
+    )
+    assert lesson_topic_problems("README.md", good, ("venv",)) == []
+
+    missing = lesson_topic_problems("README.md", "# Phase\n\n## Other\n", ("venv",))
+    assert len(missing) == 1 and "'venv' has no section" in missing[0], missing
+
+    no_example = "## Venv\n<!-- lesson-topic: venv -->\n\n```sh\npython -m venv .venv\n```\n"
+    no_example += "\n## Next\n\n```python\npass\n```\n"  # the next section's block is not its own
+    problems = lesson_topic_problems("README.md", no_example, ("venv",))
+    assert problems == [
+        "README.md:2: the section for 'venv' has no ```python example "
+        "(lessons' examples run in the workbook's tests)"
+    ], problems
+
+    stray = "## Venv\n\n<!-- lesson-topic: venv -->\n```python\npass\n```\n## X\n"
+    stray += "<!-- lesson-topic: other -->\n```python\npass\n```\n"
+    problems = lesson_topic_problems("README.md", stray, ("venv",))
+    assert any("right under its section's heading" in p for p in problems), problems
+    assert any("'other', which phases/curriculum.toml does not list" in p for p in problems)
+
+    twice = "## A\n<!-- lesson-topic: venv -->\n```python\npass\n```\n"
+    twice += "## B\n<!-- lesson-topic: venv -->\n```python\npass\n```\n"
+    problems = lesson_topic_problems("R", twice, ("venv",))
+    assert any("marks 2 sections for 'venv'" in p for p in problems), problems
+
+    fenced = "## A\n\n````md\n## B\n<!-- lesson-topic: venv -->\n```python\npass\n```\n````\n"
+    problems = lesson_topic_problems("R", fenced, ("venv",))
+    assert problems and "'venv' has no section" in problems[0], problems
+
+
+def test_the_workbook_lessons_teach_their_lesson_topics():
+    """The real curriculum: each phase's lesson has its lesson-only topics' sections."""
+    from checker.cli.verify import phase_problems
+
+    catalog = load_catalog(Path(__file__).resolve().parent.parent)
+    for phase in catalog.phases:
+        if phase.lesson_topics and (catalog.root / phase.lesson_path).exists():
+            problems = [p.what for p in phase_problems(catalog, phase) if "lesson" in p.what]
+            assert not problems, problems

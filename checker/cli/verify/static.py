@@ -1,10 +1,11 @@
 """Static checks of the workbook (a second or two, nothing runs): every catalog entry complete,
 files present, markers balanced, stubs in sync with solutions, mutants applicable, every
-curriculum topic of a phase taught."""
+curriculum topic of a phase taught (by a kata, or by a section of its lesson)."""
 
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from checker.workbook.catalog import Catalog, Kata, Phase
@@ -13,6 +14,11 @@ from checker.workbook.markers import MarkerError
 from checker.workbook.mutants import MutantError
 
 MIN_HINTS, MIN_TALKING_POINTS, MIN_MUTANTS = 2, 1, 2
+
+# A lesson-only topic's section in the phase's README: a heading, the marker on the next line.
+LESSON_TOPIC = re.compile(r"^<!--\s*lesson-topic:\s*(?P<slug>\S+)\s*-->\s*$")
+HEADING = re.compile(r"^(?P<level>#{1,6})\s")
+FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})\s*(?P<info>.*)$")
 
 
 @dataclass(frozen=True)
@@ -134,8 +140,88 @@ def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
                 f"kata numbers should run 1..{len(numbers)} without gaps, not {numbers}",
             )
         )
-    if not (catalog.root / phase.lesson_path).exists():
+    lesson = catalog.root / phase.lesson_path
+    if not lesson.exists():
         problems.append(
             Problem(f"phase {phase.number}", f"the lesson {phase.lesson_path} is missing")
         )
+        return problems
+    text = lesson.read_text(encoding="utf-8")
+    problems += [
+        Problem(f"phase {phase.number}", problem)
+        for problem in lesson_topic_problems(phase.lesson_path, text, phase.lesson_topics)
+    ]
+    return problems
+
+
+@dataclass(frozen=True)
+class _Section:
+    slug: str
+    line: int  # of the marker, 1-based
+    python_blocks: int
+
+
+def _lesson_sections(text: str) -> tuple[list[_Section], list[str]]:
+    """The sections a lesson marks as teaching a lesson-only topic, and misplaced markers. Fenced
+    code is skipped, so a marker or a `#` shown inside an example counts for nothing."""
+    lines = text.splitlines()
+    headings: list[tuple[int, int]] = []  # (index, level)
+    markers: list[tuple[int, str]] = []  # (index, slug)
+    pythons: list[int] = []  # indexes of ```python fences
+    misplaced: list[str] = []
+    fence = ""
+    for index, line in enumerate(lines):
+        opening = FENCE.match(line)
+        if fence:
+            if opening and opening["fence"][0] == fence[0] and len(opening["fence"]) >= len(fence):
+                fence = "" if not opening["info"] else fence
+            continue
+        if opening:
+            fence = opening["fence"]
+            if opening["info"].split()[:1] == ["python"]:
+                pythons.append(index)
+        elif heading := HEADING.match(line):
+            headings.append((index, len(heading["level"])))
+        elif marker := LESSON_TOPIC.match(line.strip()):
+            if not headings or headings[-1][0] != index - 1:
+                misplaced.append(
+                    f"line {index + 1}: the marker for {marker['slug']!r} must be on the line "
+                    "right under its section's heading"
+                )
+            markers.append((index, marker["slug"]))
+    sections = []
+    for index, slug in markers:
+        level = next((lvl for at, lvl in headings if at == index - 1), 6)
+        end = next((at for at, lvl in headings if at > index and lvl <= level), len(lines))
+        count = sum(1 for at in pythons if index < at < end)
+        sections.append(_Section(slug, index + 1, count))
+    return sections, misplaced
+
+
+def lesson_topic_problems(lesson: str, text: str, lesson_topics: tuple[str, ...]) -> list[str]:
+    """Each lesson-only topic has one section in the lesson, with runnable examples, and every
+    section marked as one names a topic the curriculum lists for the phase."""
+    sections, problems = _lesson_sections(text)
+    problems = [f"{lesson} {problem}" for problem in problems]
+    for topic in lesson_topics:
+        found = [section for section in sections if section.slug == topic]
+        if not found:
+            problems.append(
+                f"the lesson-only topic {topic!r} has no section in {lesson} (a heading with "
+                f"`<!-- lesson-topic: {topic} -->` on the line under it)"
+            )
+        elif len(found) > 1:
+            lines = ", ".join(str(section.line) for section in found)
+            problems.append(f"{lesson} marks {len(found)} sections for {topic!r} (lines {lines})")
+    for section in sections:
+        if section.slug not in lesson_topics:
+            problems.append(
+                f"{lesson}:{section.line} marks a section for {section.slug!r}, which "
+                "phases/curriculum.toml does not list in the phase's lesson_topics"
+            )
+        elif section.python_blocks == 0:
+            problems.append(
+                f"{lesson}:{section.line}: the section for {section.slug!r} has no ```python "
+                "example (lessons' examples run in the workbook's tests)"
+            )
     return problems
