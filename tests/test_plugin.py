@@ -219,6 +219,34 @@ def test_sql_is_captured_during_the_check_only_and_budgets_fold_repeats(demo):
     assert in_check == ["SELECT count(*) FROM t"] * 3, "the check's own statements, tagged"
 
 
+def test_queries_parameters_are_the_values_the_driver_received(demo):
+    checks = """
+        from sqlalchemy import Column, Integer, MetaData, String, Table, insert, text
+
+        HOSTILE = ["O'Brien", "back\\\\slash", "100%", "'; --"]
+        u = Table("u", MetaData(), Column("id", Integer, primary_key=True), Column("name", String))
+
+        def test_values(engine, queries):
+            with engine.begin() as connection:
+                connection.execute(text("CREATE TABLE t (name VARCHAR(20))"))
+                u.create(connection)
+                connection.execute(
+                    text("INSERT INTO t (name) VALUES (:name)"), [{"name": v} for v in HOSTILE]
+                )
+                # several rows in one INSERT ... RETURNING ("insertmanyvalues"), on both drivers
+                connection.execute(insert(u).returning(u.c.id), [{"name": v} for v in HOSTILE])
+                connection.execute(text("SELECT name FROM t WHERE name = 'inline'"))
+            inserted = [v for values in queries.parameters(r"^INSERT INTO t") for v in values]
+            assert inserted == HOSTILE, inserted
+            batched = [v for values in queries.parameters(r"^INSERT INTO u") for v in values]
+            assert batched == HOSTILE, batched
+            assert queries.parameters(r"^SELECT") == [()], queries.parameters(r"^SELECT")
+            assert len(queries.parameters()) == len(queries.statements)
+    """
+    result, _ = demo(checks)
+    result.assert_outcomes(passed=1)
+
+
 def test_a_check_that_hangs_is_stopped(demo):
     result, report = demo(
         """

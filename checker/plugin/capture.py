@@ -49,12 +49,15 @@ class Capture:
         self.learner_paths: tuple[str, ...] = ()
         self.statements: list[Statement] = []
         self.phases: list[str] = []  # the phase each statement was sent in
+        # The values the driver received with each statement, as Python objects (not the repr
+        # kept on Statement): checks look a bound value up here rather than in the SQL text.
+        self.values: list[tuple[Any, ...]] = []
         self.dropped = 0
         self._is_learner: dict[str, bool] = {}
 
     def start(self, learner_paths: tuple[str, ...]) -> None:
         """A new check (or the reference's re-run of one) begins."""
-        self.statements, self.phases, self.dropped = [], [], 0
+        self.statements, self.phases, self.values, self.dropped = [], [], [], 0
         if learner_paths != self.learner_paths:
             self.learner_paths, self._is_learner = learner_paths, {}
 
@@ -85,21 +88,49 @@ class Capture:
         params = "" if parameters is None else _short(parameters)
         self.statements.append(Statement(text, params, many, self._origin(), kind))
         self.phases.append(self.phase)
+        self.values.append(_flatten(parameters, many))
 
     def merge(self, statements: list[Statement]) -> None:
         """Statements recorded elsewhere (a live server's process) for the current check."""
         room = max(0, KEEP_AT_MOST - len(self.statements))
         self.statements.extend(statements[:room])
         self.phases.extend(["call"] * len(statements[:room]))
+        self.values.extend([()] * len(statements[:room]))  # another process: no Python values
         self.dropped += len(statements) - len(statements[:room])
 
     def sent_in_call(self) -> list[Statement]:
         """The SQL (not transaction control) sent while the check's body ran."""
+        return [s for s, _ in self.sent_in_call_with_values()]
+
+    def sent_in_call_with_values(self) -> list[tuple[Statement, tuple[Any, ...]]]:
+        """sent_in_call(), each statement with the values the driver received with it."""
         return [
-            s
-            for s, phase in zip(self.statements, self.phases, strict=True)
+            (s, values)
+            for s, phase, values in zip(self.statements, self.phases, self.values, strict=True)
             if phase == "call" and s.type == SQL
         ]
+
+
+def _flatten(parameters: Any, many: bool) -> tuple[Any, ...]:
+    """The bound values of one cursor execution, in order: a DBAPI parameter set is a tuple
+    (qmark/format: SQLite) or a dict (pyformat: psycopg2); executemany sends a list of them.
+    (A batch of "insertmanyvalues" is reported as executemany with a single set: a flat tuple
+    or one dict.)"""
+    if parameters is None:
+        return ()
+    is_list_of_sets = isinstance(parameters, list | tuple) and all(
+        isinstance(one, dict | list | tuple) for one in parameters
+    )
+    sets = list(parameters) if many and is_list_of_sets else [parameters]
+    values: list[Any] = []
+    for one in sets:
+        if isinstance(one, dict):
+            values.extend(one.values())
+        elif isinstance(one, list | tuple):
+            values.extend(one)
+        else:
+            values.append(one)
+    return tuple(values)
 
 
 def _stacks() -> Iterator[FrameType]:
@@ -209,6 +240,22 @@ class QueryLog:
         """Statements matching a regular expression, case-insensitively."""
         regex = re.compile(pattern, re.IGNORECASE)
         return [sql for sql in self.statements if regex.search(sql)]
+
+    def parameters(self, pattern: str = "") -> list[tuple[Any, ...]]:
+        """The bound values the driver received, one tuple per statement whose SQL matches the
+        regular expression `pattern` (case-insensitively; "" matches all), in the order sent.
+
+        A value that travelled as a bound parameter is here, exactly as given; a value formatted
+        or hand-escaped into the SQL text is not (it is in `statements`). Check a parameter by
+        looking for the value in these tuples, never by the absence of one spelling of it in
+        the SQL. Statements sent by another process (a live server) have no values here.
+        """
+        regex = re.compile(pattern, re.IGNORECASE)
+        return [
+            values
+            for statement, values in self._capture.sent_in_call_with_values()
+            if regex.search(statement.sql)
+        ]
 
     @contextmanager
     def during(self) -> Iterator[list[str]]:

@@ -5,7 +5,8 @@ reference  the solution module, for differential checks
 db         which database this run uses (`db.dialect` is "sqlite" or "postgresql")
 db_url     the URL of a fresh, empty database for this check only
 engine     an Engine on that database; session: a Session on it
-queries    the SQL the check's body sent, with `queries.budget(n, "what")`
+queries    the SQL the check's body sent, with `queries.budget(n, "what")`, and the values
+           bound to it: `queries.parameters(regex)`
 """
 
 from __future__ import annotations

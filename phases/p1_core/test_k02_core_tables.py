@@ -2,7 +2,7 @@
 
 import pytest
 from sqlalchemy import Engine, Row, String, Table, create_engine, insert, inspect, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 # Users for the emails_of checks, inserted in an order that is neither name nor email order,
 # so a result that is not sorted by name shows.
@@ -68,24 +68,64 @@ def test_user_table_definition(kata):
 
 
 def test_create_schema_creates_the_table(kata, engine, db_url):
-    """create_schema(engine) creates user_account, and calling it again is harmless."""
-    _user_table(kata)
+    """create_schema(engine) creates user_account, and calling it again keeps the rows in it."""
+    table = _user_table(kata)
     kata.create_schema(engine)
-    kata.create_schema(engine)  # create_all skips tables that already exist
     checker = create_engine(db_url)
-    found = inspect(checker)
-    tables = found.get_table_names()
-    columns = []
-    if "user_account" in tables:
-        columns = sorted(column["name"] for column in found.get_columns("user_account"))
+    tables = inspect(checker).get_table_names()
     checker.dispose()
     assert "user_account" in tables, (
         f"After create_schema(engine) the database has the tables {tables}; expected "
         "user_account. metadata.create_all(engine) creates every table registered in metadata."
     )
-    assert columns == ["email", "id", "name"], (
-        f"The user_account table create_schema made has the columns {columns}; expected "
+    with engine.begin() as connection:
+        connection.execute(insert(table).values(name="ada", email="ada@example.com"))
+    kata.create_schema(engine)  # an application calls it at every start
+    names = _names_in(db_url)
+    assert names == ["ada"], (
+        f"create_schema(engine), then a user 'ada' committed, then create_schema(engine) again: "
+        f"user_account now holds {names}; expected ['ada']. Creating the schema must only add "
+        "what is missing (create_all skips existing tables); dropping and recreating them "
+        "deletes the data."
+    )
+
+
+def test_created_schema_has_every_constraint(kata, engine, db_url):
+    """The table create_schema makes: id primary key, name VARCHAR(50) NOT NULL, email
+    VARCHAR(120) NULL and UNIQUE, as the database itself reports them."""
+    _user_table(kata)
+    kata.create_schema(engine)
+    checker = create_engine(db_url)
+    found = inspect(checker)
+    columns = {column["name"]: column for column in found.get_columns("user_account")}
+    primary = found.get_pk_constraint("user_account")["constrained_columns"]
+    unique = [c["column_names"] for c in found.get_unique_constraints("user_account")]
+    unique += [ix["column_names"] for ix in found.get_indexes("user_account") if ix["unique"]]
+    checker.dispose()
+    assert sorted(columns) == ["email", "id", "name"], (
+        f"The user_account table create_schema made has the columns {sorted(columns)}; expected "
         "['email', 'id', 'name']."
+    )
+    assert primary == ["id"], f"user_account's primary key is {primary}; expected ['id']."
+    for name, length, nullable in (("name", 50, False), ("email", 120, True)):
+        column = columns[name]
+        got_length = getattr(column["type"], "length", None)
+        assert got_length == length, (
+            f"The database says user_account.{name} is {column['type']!r}; expected "
+            f"VARCHAR({length}) (Column({name!r}, String({length}), ...))."
+        )
+        assert column["nullable"] is nullable, (
+            f"The database says user_account.{name} is "
+            f"{'NULL' if column['nullable'] else 'NOT NULL'}; expected "
+            f"{'NULL (the default)' if nullable else 'NOT NULL (nullable=False)'}."
+        )
+    assert ["email"] in unique, (
+        f"The database reports these unique column sets on user_account: {unique}; expected "
+        "one on email alone (Column('email', String(120), unique=True))."
+    )
+    assert ["name"] not in unique, (
+        "The database reports a unique constraint on user_account.name; the table has none "
+        "(two users may share a name)."
     )
 
 
@@ -141,6 +181,40 @@ def test_add_user_returns_the_new_id(kata, engine, db_url):
         f"After add_user(connection, 'ada', 'ada@example.com') returned {ada} and "
         f"add_user(connection, 'grace') returned {grace}, user_account holds {rows}; expected "
         f"{ {ada: ('ada', 'ada@example.com'), grace: ('grace', None)} }."
+    )
+
+
+HOSTILE = ["O'Brien", "back\\slash", "100%", "'; --"]
+
+
+def test_add_user_binds_hostile_values(kata, engine, queries):
+    """add_user sends name and email as bound parameters: hostile text is stored as given."""
+    table = _with_people(kata, engine, [])
+    with engine.connect() as connection:
+        for name in HOSTILE:
+            try:
+                kata.add_user(connection, name, f"{name}@example.com")
+            except DBAPIError as error:
+                pytest.fail(
+                    f"add_user(connection, {name!r}, ...) made the database raise "
+                    f"{type(error.orig).__name__}: {error.orig}. The value was pasted into the "
+                    "SQL: build the statement with insert(user_table).values(name=name, ...), "
+                    "which binds the values as parameters.",
+                    pytrace=False,
+                )
+        rows = connection.execute(select(table.c.name, table.c.email).order_by(table.c.id)).all()
+        connection.rollback()
+    expected = [(name, f"{name}@example.com") for name in HOSTILE]
+    assert [tuple(row) for row in rows] == expected, (
+        f"add_user was called with the names {HOSTILE!r}; user_account then held "
+        f"{[tuple(row) for row in rows]!r}; expected {expected!r}."
+    )
+    bound = queries.parameters(r"^INSERT INTO user_account")
+    missing = [name for name in HOSTILE if not any(name in values for values in bound)]
+    assert not missing, (
+        f"add_user sent {queries.matching(r'^INSERT INTO user_account')!r} with the bound values "
+        f"{bound!r}; the names {missing!r} were not among them, so they travelled inside the SQL "
+        "text. insert(user_table).values(name=name, email=email) binds them."
     )
 
 
@@ -226,8 +300,29 @@ def test_emails_of_leaves_out_users_without_email(kata, engine):
     )
 
 
+def test_emails_of_treats_wildcards_as_text(kata, engine):
+    """A '_' or '%' in the prefix matches only itself, not any character(s)."""
+    people = [
+        {"name": "a_b", "email": "underscore@example.com"},
+        {"name": "axb", "email": "x@example.com"},
+        {"name": "a%c", "email": "percent@example.com"},
+        {"name": "abc", "email": "b@example.com"},
+    ]
+    _with_people(kata, engine, people)
+    expected = {"a_": ["underscore@example.com"], "a%": ["percent@example.com"], "a_%": []}
+    with engine.connect() as connection:
+        got = {prefix: kata.emails_of(connection, prefix) for prefix in expected}
+    for prefix, emails in expected.items():
+        assert got[prefix] == emails, (
+            f"emails_of(connection, {prefix!r}) returned {got[prefix]!r}; expected {emails!r} "
+            f"(users: {[(p['name'], p['email']) for p in people]}). In LIKE, '_' stands for any "
+            "one character and '%' for any run of them: escape them so the prefix is read as "
+            "text, with user_table.c.name.startswith(name_prefix, autoescape=True)."
+        )
+
+
 def test_emails_of_filters_in_the_database(kata, engine, queries):
-    """emails_of sends one SELECT with a WHERE clause: the database filters, not Python."""
+    """emails_of sends one SELECT that filters (WHERE) and sorts (ORDER BY) in the database."""
     _with_people(kata, engine, PEOPLE)
     with engine.connect() as connection:
         with queries.during() as sent:
@@ -236,4 +331,9 @@ def test_emails_of_filters_in_the_database(kata, engine, queries):
     assert len(selects) == 1 and " WHERE " in selects[0].upper(), (
         f"emails_of(connection, 'ad') sent {sent}; expected one SELECT with a WHERE clause. "
         "Fetching every user and filtering in Python reads the whole table for a few rows."
+    )
+    assert " ORDER BY " in selects[0].upper(), (
+        f"emails_of(connection, 'ad') sent {selects[0]!r}, with no ORDER BY: sorting in Python "
+        "works here, but the task asks the database to sort (.order_by(user_table.c.name)), "
+        "which it can do from an index and before a LIMIT."
     )

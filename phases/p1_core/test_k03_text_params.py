@@ -39,7 +39,14 @@ USERS = [
     {"id": 1, "name": "ada", "email": "ada@example.com"},
     {"id": 2, "name": "O'Brien", "email": "obrien@example.com"},
     {"id": 3, "name": "grace", "email": None},
+    # "adam" starts with "ada": a prefix or LIKE match finds two users where "=" finds one.
+    {"id": 4, "name": "adam", "email": "adam@example.com"},
+    # Names that break SQL written around them.
+    {"id": 5, "name": "back\\slash", "email": None},
+    {"id": 6, "name": "100%", "email": None},
+    {"id": 7, "name": "'; --", "email": None},
 ]
+HOSTILE_NAMES = {"O'Brien": 2, "back\\slash": 5, "100%": 6, "'; --": 7}
 # Ids that stand out in SQL text. Inserted in neither id nor title order, so a missing ORDER BY
 # shows (SQLite scans in id order anyway; Postgres in insertion order).
 POSTS = [
@@ -120,16 +127,40 @@ def test_find_user_by_name_resists_injection(kata, connection, attack):
 
 
 def test_find_user_by_name_sends_the_name_as_a_parameter(kata, connection, queries):
-    """The SQL find_user_by_name sends has a placeholder where the name goes, not the name."""
-    with queries.during() as sent:
-        kata.find_user_by_name(connection, "grace")
-    selects = [sql for sql in sent if "user_account" in sql.lower()]
-    assert selects, (
-        f"find_user_by_name(connection, 'grace') sent {sent}; expected a SELECT on user_account."
+    """Each name travels as a bound parameter: names with quotes, backslashes, % and -- work."""
+    for name, user_id in HOSTILE_NAMES.items():
+        call = f"find_user_by_name(connection, {name!r})"
+        row = _call(call, kata.find_user_by_name, connection, name, advice=INJECTED_QUOTE)
+        assert row is not None and row.id == user_id, (
+            f"{call} returned {row!r}; expected the row of the user named {name!r} (id {user_id})."
+        )
+    bound = queries.parameters(r"\buser_account\b")
+    missing = [name for name in HOSTILE_NAMES if not any(name in values for values in bound)]
+    assert not missing, (
+        f"find_user_by_name sent {queries.matching(r'user_account')!r} with the bound values "
+        f"{bound!r}; the names {missing!r} were not among them, so they travelled inside the "
+        "SQL text (doubling the quotes by hand is not binding). Write text('... WHERE name = "
+        ":name') and pass {'name': name} to execute()."
     )
-    assert not any("grace" in sql for sql in selects), (
-        f"find_user_by_name(connection, 'grace') sent {selects}: the name is inside the SQL "
-        "text. Write text('... WHERE name = :name') and pass {'name': name} to execute()."
+
+
+@pytest.mark.parametrize("near_miss", ["ad", "a_a", "ad%", "ADA", "ada "])
+def test_find_user_by_name_matches_exactly(kata, connection, near_miss):
+    """A name that merely resembles a user's (a prefix, a wildcard, other case) finds nobody."""
+    call = f"find_user_by_name(connection, {near_miss!r})"
+    try:
+        row = _call(call, kata.find_user_by_name, connection, near_miss, advice=INJECTED_QUOTE)
+    except MultipleResultsFound:
+        pytest.fail(
+            f"{call} matched several users (ada and adam); expected None: no user is named "
+            f"exactly {near_miss!r}. Compare with `name = :name`: LIKE reads % and _ as wildcards, "
+            "and a prefix match finds every name that starts the same way.",
+            pytrace=False,
+        )
+    assert row is None, (
+        f"{call} returned {row!r}; expected None: no user is named exactly {near_miss!r}. "
+        "Compare with `WHERE name = :name`: LIKE reads % and _ as wildcards (and ignores case "
+        "on SQLite), lower() ignores case, and a prefix match is not equality."
     )
 
 
@@ -171,10 +202,12 @@ def test_posts_with_ids_binds_each_id(kata, connection, queries):
     """posts_with_ids sends one SELECT whose ids are parameters, not numbers in the SQL."""
     with queries.during() as sent:
         _posts(kata, connection, [202, 404])
-    inlined = [sql for sql in sent if "202" in sql or "404" in sql]
-    assert len(sent) == 1 and not inlined, (
-        f"posts_with_ids(connection, [202, 404]) sent {sent}; expected one SELECT with the ids "
-        "as bound parameters (IN (?, ?) on SQLite), not written into the SQL text."
+    bound = queries.parameters(r"\bpost\b")
+    assert len(sent) == 1 and bound and {202, 404} <= set(bound[0]), (
+        f"posts_with_ids(connection, [202, 404]) sent {sent} with the bound values {bound}; "
+        "expected one SELECT whose bound values are the ids 202 and 404 (IN (?, ?) on SQLite): "
+        "ids written into the SQL text are not parameters, and fetching every post to filter "
+        "in Python moves the whole table."
     )
 
 
@@ -213,11 +246,51 @@ def test_search_titles_with_quotes_and_injection(kata, connection):
     )
 
 
+# Titles holding LIKE's special characters, each beside a near miss that a wildcard would also
+# match. Added by the check that needs them, so the sorted lists above stay about plain words.
+SPECIAL = [
+    {"id": 601, "author_id": 1, "title": "100% sure"},
+    {"id": 602, "author_id": 1, "title": "1000 users"},
+    {"id": 603, "author_id": 1, "title": "snake_case names"},
+    {"id": 604, "author_id": 1, "title": "snakeXcase names"},
+    {"id": 605, "author_id": 1, "title": "a 50/50 split"},
+    {"id": 606, "author_id": 1, "title": "a 5050 split"},
+    {"id": 607, "author_id": 1, "title": "back\\slash"},
+]
+
+
+@pytest.mark.parametrize(
+    ("fragment", "expected"),
+    [
+        ("100%", ["100% sure"]),
+        ("e_c", ["snake_case names"]),
+        ("50/50", ["a 50/50 split"]),
+        ("k\\s", ["back\\slash"]),
+        ("%", ["100% sure"]),
+        ("_", ["snake_case names"]),
+    ],
+)
+def test_search_titles_reads_wildcards_as_text(kata, connection, fragment, expected):
+    """A %, _ or / in the fragment matches only itself: the fragment is text, not a pattern."""
+    connection.execute(insert(posts), SPECIAL)
+    got = _search(kata, connection, fragment)
+    assert got == expected, (
+        f"search_titles(connection, {fragment!r}) returned {got!r}; expected {expected!r} "
+        f"(titles: {[p['title'] for p in SPECIAL]}). In LIKE, % matches any run of characters "
+        "and _ any one character: escape them in the bound value and name the escape "
+        "character, `LIKE :pattern ESCAPE '/'` with f'%{escaped}%', where escaped has / "
+        "doubled first, then % and _ prefixed with /."
+    )
+
+
 def test_search_titles_sends_the_pattern_as_a_parameter(kata, connection, queries):
-    """The SQL search_titles sends has a placeholder where the pattern goes, not the fragment."""
+    """The fragment travels inside a bound parameter, not inside the SQL text."""
     with queries.during() as sent:
         _search(kata, connection, "trap")
-    assert sent and not any("trap" in sql for sql in sent), (
-        f"search_titles(connection, 'trap') sent {sent}: the fragment is inside the SQL text. "
-        "Write text('... WHERE title LIKE :pattern ...') and bind {'pattern': f'%{fragment}%'}."
+    bound = queries.parameters(r"\bpost\b")
+    carries = [v for values in bound for v in values if isinstance(v, str) and "trap" in v]
+    assert sent and carries and not any("trap" in sql for sql in sent), (
+        f"search_titles(connection, 'trap') sent {sent} with the bound values {bound}: the "
+        "fragment should be in a bound value (the pattern '%trap%'), not in the SQL text. Write "
+        "text('... WHERE title LIKE :pattern ...') and bind {'pattern': f'%{escaped}%'}."
     )

@@ -1,5 +1,6 @@
 """Checks for kata 1.4 — declarative models."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -143,6 +144,61 @@ def test_optional_columns_accept_null(kata, engine):
         )
 
 
+def test_created_schema_has_every_constraint(kata, engine):
+    """The database reports each column's NULL/NOT NULL, the key, a server default on
+    created_at only, and a unique index on username."""
+    _create_tables(kata, engine)
+    found = inspect(engine)
+    columns = {column["name"]: column for column in found.get_columns("user_account")}
+    expected = ["created_at", "email", "id", "is_active", "last_login", "username"]
+    assert sorted(columns) == expected, (
+        f"The database's user_account has the columns {sorted(columns)}; expected {expected}."
+    )
+    primary = found.get_pk_constraint("user_account")["constrained_columns"]
+    assert primary == ["id"], f"user_account's primary key is {primary}; expected ['id']."
+    required = {"username": True, "email": False, "is_active": True, "created_at": True}
+    required["last_login"] = False
+    for name, not_null in required.items():
+        want = "NOT NULL (Mapped[...] without None)" if not_null else "NULL (Mapped[... | None])"
+        assert columns[name]["nullable"] is not not_null, (
+            f"The database says user_account.{name} is "
+            f"{'NULL' if columns[name]['nullable'] else 'NOT NULL'}; expected {want}."
+        )
+    assert columns["created_at"]["default"] is not None, (
+        "The database has no default for user_account.created_at; expected one "
+        "(server_default=func.now()), so that every INSERT gets a time, not only the ORM's."
+    )
+    unique = [ix["column_names"] for ix in found.get_indexes("user_account") if ix["unique"]]
+    unique += [c["column_names"] for c in found.get_unique_constraints("user_account")]
+    assert ["username"] in unique, (
+        f"The database reports these unique column sets on user_account: {unique}; expected "
+        "one on username (mapped_column(String(50), unique=True, index=True))."
+    )
+
+
+def test_created_at_is_stamped_per_row(kata, engine, db):
+    """Two rows inserted a moment apart get two different created_at values."""
+    _create_tables(kata, engine)
+    insert_one = text("INSERT INTO user_account (username, is_active) VALUES (:name, :active)")
+    stamps = []
+    for name in ("ada", "bob"):
+        with engine.begin() as connection:
+            connection.execute(insert_one, {"name": name, "active": True})
+            stamps.append(
+                connection.execute(
+                    select(kata.User.created_at).where(kata.User.username == name)
+                ).scalar_one()
+            )
+        # SQLite's CURRENT_TIMESTAMP counts whole seconds; Postgres's now() microseconds.
+        time.sleep(1.1 if db.dialect == "sqlite" else 0.01)
+    assert stamps[0] is not None and stamps[1] is not None and stamps[1] > stamps[0], (
+        f"Two users inserted about a second apart got created_at {stamps[0]!r} and "
+        f"{stamps[1]!r}; expected the second to be later. A server default must be computed "
+        "by the database for each row (server_default=func.now()), not a value fixed once "
+        "when the module was imported."
+    )
+
+
 def test_is_active_defaults_to_true(kata, engine):
     """is_active is True when not given, and an explicit False is kept."""
     User = _create_tables(kata, engine)
@@ -264,6 +320,25 @@ def test_record_login_sets_an_aware_utc_time(kata, engine):
         f"record_login set last_login = {stamped!r}, offset {stamped.utcoffset()}; expected UTC."
     )
     assert _close_to_now(stamped), f"record_login set last_login = {stamped!r}; expected now."
+
+
+def test_record_login_stamps_every_login(kata, engine):
+    """A second login moves last_login forward: it is set to now each time, not only once."""
+    User = _create_tables(kata, engine)
+    with Session(engine, expire_on_commit=False) as session:
+        ada = User(username="ada")
+        session.add(ada)
+        session.commit()
+        kata.record_login(session, ada)
+        first = ada.last_login
+        time.sleep(0.01)
+        kata.record_login(session, ada)
+        second = ada.last_login
+    assert first is not None and second is not None and _as_utc(second) > _as_utc(first), (
+        f"record_login(session, user) called twice, 10 ms apart, left last_login at {first!r} "
+        f"and then {second!r}; expected the second login to be later. Set it to "
+        "datetime.now(timezone.utc) on every call, whatever it was before."
+    )
 
 
 def test_record_login_commits(kata, db_url):

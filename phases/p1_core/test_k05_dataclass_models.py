@@ -6,7 +6,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import DateTime, Text, create_engine, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, MappedAsDataclass, Session
 
 
@@ -149,6 +150,116 @@ def test_tags_persist_and_read_back(kata, engine):
     )
 
 
+def _schema(kata, engine) -> dict[str, dict[str, dict]]:
+    """{table: {column: what the database reports}} for tag and post, created from Base."""
+    _models(kata)
+    kata.Base.metadata.create_all(engine)
+    found = inspect(engine)
+    return {
+        table: {column["name"]: column for column in found.get_columns(table)}
+        for table in ("tag", "post")
+    }
+
+
+def test_created_schema_has_every_constraint(kata, engine):
+    """The database reports the lengths, NOT NULLs, the unique tag name and created_at's server
+    default that the models declare."""
+    schema = _schema(kata, engine)
+    found = inspect(engine)
+    expected_columns = {
+        "tag": ["color", "created_at", "id", "name"],
+        "post": ["body", "created_at", "draft", "id", "title"],
+    }
+    for table, names in expected_columns.items():
+        assert sorted(schema[table]) == names, (
+            f"The database's {table} table has the columns {sorted(schema[table])}; "
+            f"expected {names}."
+        )
+        for name, column in schema[table].items():
+            assert column["nullable"] is False, (
+                f"The database says {table}.{name} allows NULL; every column of these models is "
+                "required (Mapped[...] without None)."
+            )
+    for table, name, length in (("tag", "name", 50), ("tag", "color", 20), ("post", "title", 200)):
+        got = getattr(schema[table][name]["type"], "length", None)
+        assert got == length, (
+            f"The database says {table}.{name} is {schema[table][name]['type']!r}; expected "
+            f"String({length})."
+        )
+    body_type = schema["post"]["body"]["type"]
+    assert isinstance(body_type, Text), (
+        f"The database says post.body is {body_type!r}; expected Text (no length limit)."
+    )
+    unique = [ix["column_names"] for ix in found.get_indexes("tag") if ix["unique"]]
+    unique += [c["column_names"] for c in found.get_unique_constraints("tag")]
+    assert ["name"] in unique, (
+        f"The database reports these unique column sets on tag: {unique}; expected one on "
+        "name (mapped_column(String(50), unique=True))."
+    )
+    assert schema["tag"]["created_at"]["default"] is not None, (
+        "The database has no default for tag.created_at; expected server_default=func.now(), "
+        "so the database stamps every row."
+    )
+
+
+def test_created_at_columns_are_timezone_aware(kata):
+    """Tag.created_at and Post.created_at are DateTime(timezone=True) columns."""
+    for model in _models(kata):
+        column_type = model.__table__.c.created_at.type
+        assert isinstance(column_type, DateTime) and column_type.timezone, (
+            f"{model.__name__}.created_at has the type {column_type!r}; expected "
+            "DateTime(timezone=True) (TIMESTAMP WITH TIME ZONE on Postgres), so the offset of "
+            "the aware datetime is kept."
+        )
+
+
+def test_tag_created_at_comes_from_the_database(kata, engine, db):
+    """A tag inserted with plain SQL gets created_at from the server, a new time for each row."""
+    _schema(kata, engine)
+    stamps = []
+    for name in ("python", "sql"):
+        try:
+            with engine.begin() as connection:
+                connection.execute(
+                    text("INSERT INTO tag (name, color) VALUES (:name, 'gray')"), {"name": name}
+                )
+                stamps.append(
+                    connection.execute(
+                        text("SELECT created_at FROM tag WHERE name = :name"), {"name": name}
+                    ).scalar_one()
+                )
+        except IntegrityError as exc:
+            pytest.fail(
+                f"INSERT INTO tag (name, color) failed: {exc.orig}. The database has no default "
+                "for created_at: give it server_default=func.now() (a default_factory is applied "
+                "only by the ORM).",
+                pytrace=False,
+            )
+        # SQLite's CURRENT_TIMESTAMP counts whole seconds; Postgres's now() microseconds.
+        time.sleep(1.1 if db.dialect == "sqlite" else 0.01)
+    # Read with text(): a string on SQLite, a datetime on Postgres; both order as text.
+    assert all(s is not None for s in stamps) and str(stamps[1]) > str(stamps[0]), (
+        f"Two tags inserted with plain SQL a moment apart got created_at {stamps!r}; expected "
+        "two times set by the database, the second later (server_default=func.now())."
+    )
+
+
+def test_tag_name_is_unique(kata, engine):
+    """The database refuses a second Tag with the same name."""
+    Tag, _ = _models(kata)
+    kata.Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(_make(Tag, "python"))
+        session.commit()
+        session.add(_make(Tag, "python", "blue"))
+        with pytest.raises(IntegrityError):
+            session.commit()
+            pytest.fail(
+                "Saving two Tags named 'python' worked; expected an IntegrityError from a unique "
+                "constraint on name (mapped_column(String(50), unique=True))."
+            )
+
+
 def test_post_body_is_left_out_of_repr(kata):
     """repr(Post(...)) shows the title but not the body."""
     _, Post = _models(kata)
@@ -207,7 +318,7 @@ def test_post_created_at_comes_from_a_factory(kata):
     ), f"Post.__init__ takes {list(params)[1:]!r}; created_at should be a keyword-only argument."
 
 
-def test_posts_persist_and_read_back(kata, db_url):
+def test_posts_persist_and_read_back(kata, db_url, db):
     """A saved Post is read back by a new connection with its body, draft flag and created_at."""
     _, Post = _models(kata)
     writer = create_engine(db_url)
@@ -234,3 +345,9 @@ def test_posts_persist_and_read_back(kata, db_url):
     assert stored is not None and abs(_as_utc(stored) - _as_utc(made_at)) < timedelta(seconds=1), (
         f"Post('Hello', ...) was made with created_at {made_at!r} and read back with {stored!r}."
     )
+    if db.dialect == "postgresql":  # SQLite keeps no offset; Postgres's timestamptz does
+        assert stored.tzinfo is not None, (
+            f"Post('Hello', ...).created_at was read back from Postgres as {stored!r}, a naive "
+            "datetime: the column is TIMESTAMP WITHOUT TIME ZONE. Declare it "
+            "DateTime(timezone=True)."
+        )

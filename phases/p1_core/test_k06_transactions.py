@@ -1,8 +1,10 @@
 """Checks for kata 1.6 — sessions and transactions."""
 
+from typing import Any
+
 import pytest
 from sqlalchemy import Engine, create_engine, event, insert, select
-from sqlalchemy.exc import IntegrityError, PendingRollbackError
+from sqlalchemy.exc import IntegrityError, OperationalError, PendingRollbackError
 
 
 def _setup(kata, db_url: str, users: dict[str, int] | None = None) -> tuple[Engine, dict[str, int]]:
@@ -253,4 +255,58 @@ def test_register_all_skips_names_already_taken(kata, db_url):
     assert got == {"ada": 0, "bob": 7, "cy": 0}, (
         f"After register_all, a new connection reads {got!r}; expected ada and cy created "
         "(karma 0) and bob untouched (karma 7)."
+    )
+
+
+def test_register_all_lets_the_database_decide(kata, db_url, queries):
+    """register_all tries the INSERT of a taken name and lets the UNIQUE constraint refuse it."""
+    engine, _ = _setup(kata, db_url, {"bob": 7})
+    inserts = r"^INSERT INTO user_account"
+    seeded = len(queries.parameters(inserts))  # the check's own INSERT of bob comes first
+    _register(kata, engine, ["ada", "bob", "cy"])
+    _finish(engine)
+    tried = [v for values in queries.parameters(inserts)[seeded:] for v in values]
+    assert "bob" in tried, (
+        f"register_all(engine, ['ada', 'bob', 'cy']) with 'bob' taken sent the INSERTs "
+        f"{queries.matching(inserts)[seeded:]!r} with the values {tried!r}: it never "
+        "tried to insert 'bob'. Looking the names up first and skipping the taken ones is a "
+        "race: another request can take a name between your SELECT and your INSERT. Insert "
+        "each name in its own savepoint (session.begin_nested()) and let the database's "
+        "UNIQUE constraint refuse the taken ones with IntegrityError."
+    )
+
+
+def _fail_insert_of(engine: Engine, name: str) -> None:
+    """From now on, the INSERT that carries `name` fails in the driver with OperationalError
+    (as a lost connection or a full disk would), not with IntegrityError."""
+    driver_error = engine.dialect.loaded_dbapi.OperationalError
+
+    def before_cursor_execute(conn, cursor, statement, parameters, context, executemany):
+        # One parameter set is a tuple (SQLite) or a dict (psycopg2); executemany passes a list
+        # of them, or (a batch of several rows in one INSERT) a single set.
+        many = isinstance(parameters, list) and all(isinstance(p, dict | tuple) for p in parameters)
+        sets: Any = parameters if many else [parameters]
+        values = [v for one in sets for v in (one.values() if isinstance(one, dict) else one)]
+        if statement.lstrip().upper().startswith("INSERT") and name in values:
+            raise driver_error(f"simulated failure while inserting {name!r}")
+
+    event.listen(engine, "before_cursor_execute", before_cursor_execute)
+
+
+def test_register_all_catches_only_integrity_errors(kata, db_url):
+    """An error other than a taken name (here the driver's OperationalError) propagates."""
+    engine, _ = _setup(kata, db_url)
+    _fail_insert_of(engine, "bob")
+    try:
+        created = kata.register_all(engine, ["ada", "bob", "cy"])
+    except OperationalError:
+        return
+    finally:
+        _finish(engine)
+    pytest.fail(
+        f"When inserting 'bob' failed with OperationalError (the database is gone, the disk is "
+        f"full: not a taken name), register_all(engine, ['ada', 'bob', 'cy']) returned "
+        f"{created!r} instead of letting the error propagate. A blanket `except Exception` "
+        "hides failures that have nothing to do with duplicates: catch IntegrityError only.",
+        pytrace=False,
     )

@@ -1,7 +1,7 @@
 """Checks for kata 1.7 — CRUD with the ORM."""
 
 import pytest
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, event, insert, select
 
 
 @pytest.fixture
@@ -130,6 +130,23 @@ def test_publish_post_commits(kata, engine, session, posts):
     )
 
 
+def test_publish_post_sets_rather_than_toggles(kata, engine, session, posts):
+    """Publishing twice, or publishing a published post, leaves it published."""
+    ids = _seed(engine, posts, {"title": "Draft"}, {"title": "Live", "published": True})
+    results = [kata.publish_post(session, ids[0]), kata.publish_post(session, ids[0])]
+    results.append(kata.publish_post(session, ids[1]))
+    got = _committed(engine, posts)
+    assert results == [True, True, True] and got == {
+        ids[0]: ("Draft", True),
+        ids[1]: ("Live", True),
+    }, (
+        f"publish_post(session, draft_id) twice, then publish_post(session, live_id) for a post "
+        f"already published, returned {results} and left {got!r}; expected [True, True, True] "
+        "and both posts published. Set the flag (post.published = True); "
+        "`not post.published` flips it back on the second call."
+    )
+
+
 def test_publish_post_missing_returns_false(kata, engine, session, posts):
     """publish_post of a missing id returns False, raises nothing and changes nothing."""
     ids = _seed(engine, posts, {"title": "Draft"})
@@ -165,6 +182,20 @@ def test_delete_post_commits(kata, engine, session, posts):
     )
     assert kata.get_post(session, ids[0]) is None, (
         f"After delete_post(session, {ids[0]}), get_post in the same session still finds it."
+    )
+
+
+def test_delete_post_is_an_orm_delete(kata, engine, session, posts):
+    """delete_post deletes through the session (session.delete), so ORM events and cascades run."""
+    ids = _seed(engine, posts, {"title": "Doomed"}, {"title": "Keeper"})
+    gone: list[object] = []  # the id of each object the session's flush deleted
+    event.listen(session, "persistent_to_deleted", lambda _, obj: gone.append(obj.id))
+    kata.delete_post(session, ids[0])
+    assert gone == [ids[0]], (
+        f"delete_post(session, {ids[0]}) deleted {gone} through the session's unit of work; "
+        f"expected [{ids[0]}]. A bulk `session.execute(delete(Post).where(...))` removes the row "
+        "without the ORM knowing: no cascades to related rows, no events, and the object stays "
+        "in the session. Load the post and call session.delete(post)."
     )
 
 

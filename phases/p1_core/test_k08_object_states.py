@@ -1,7 +1,7 @@
 """Checks for kata 1.8 — object states."""
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import Connection, event, inspect, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import DetachedInstanceError
 
@@ -135,15 +135,19 @@ def test_load_detached_user_is_readable(kata, tables):
 def test_load_detached_user_closes_its_session(kata, tables):
     """load_detached_user closes its session: the object is detached and the connection returned."""
     user_id = _saved_user(kata, tables)
+    # Hold every Connection the engine hands out, so one left open stays checked out instead of
+    # being returned quietly when the garbage collector finds the forgotten session.
+    opened: list[Connection] = []
+    event.listen(tables, "engine_connect", opened.append)
     user = kata.load_detached_user(tables, user_id)
     assert user is not None and inspect(user).detached, (
         f"load_detached_user(engine, {user_id}) returned an object that is not detached "
         f"({'None' if user is None else 'still in a session'}); close the session before returning "
         "(a `with Session(engine) as session:` block does it for you)."
     )
-    assert tables.pool.checkedout() == 0, (
+    assert tables.pool.checkedout() == 0 and all(c.closed for c in opened), (
         "After load_detached_user returned, its connection was still checked out of the pool: "
-        "the session was never closed."
+        "the session was never closed (a `with Session(...) as session:` block closes it)."
     )
 
 

@@ -97,6 +97,41 @@ def test_find_by_email_missing_is_none(kata, seeded, session):
     )
 
 
+@pytest.mark.parametrize(
+    ("email", "owner"),
+    [
+        ("a_n@example.com", "a_n"),
+        ("ann@example.com", "ann"),
+        ("%@example.com", None),
+        ("bob@example", None),
+        ("ob@example.com", None),
+    ],
+)
+def test_find_by_email_matches_exactly(kata, seeded, session, email, owner):
+    """Only the exact email matches: no wildcards, prefixes or substrings."""
+    for name in ("ann", "a_n"):
+        session.add(kata.User(username=name, email=f"{name}@example.com"))
+    session.flush()
+    call = f"find_by_email(session, {email!r})"
+    try:
+        got = kata.find_by_email(session, email)
+    except MultipleResultsFound:
+        pytest.fail(
+            f"{call} matched several users; expected {owner or 'nobody'}. Compare with "
+            "User.email == email (or filter_by(email=email)): LIKE reads % and _ as wildcards, "
+            "and startswith/contains match part of an address.",
+            pytrace=False,
+        )
+    name = getattr(got, "username", got)
+    shown = f"the User {name!r}" if isinstance(got, kata.User) else repr(got)
+    assert name == owner, (
+        f"{call} returned {shown}; expected "
+        f"{'the User ' + repr(owner) if owner else 'None'}: the users' emails are "
+        "<username>@example.com, with ann and a_n among them. Only an equal email matches; "
+        "LIKE reads % and _ as wildcards, and startswith/contains match part of an address."
+    )
+
+
 def test_page_of_posts_first_pages(kata, seeded, session):
     """Pages 1 and 2 hold the newest posts, equal times ordered by the higher id first."""
     for page in (1, 2):
@@ -232,6 +267,27 @@ def test_prolific_authors_orders_ties_by_name(kata, seeded, session):
         f"prolific_authors(session, 2) returned {got!r}; expected {expected!r}. Authors with equal "
         "counts come back in whatever order the database grouped them unless you also order_by "
         "the username."
+    )
+
+
+def test_prolific_authors_counts_posts_not_titles(kata, seeded, session):
+    """Posts with the same title are still separate posts."""
+    zed = kata.User(username="zed", email="zed@example.com")
+    session.add(zed)
+    session.flush()
+    session.add_all(
+        [
+            kata.Post(author_id=zed.id, title="weekly notes", created_at=START, views=1)
+            for _ in range(4)
+        ]
+    )
+    session.flush()
+    got = [tuple(row) for row in kata.prolific_authors(session, 4)]
+    expected = [("alice", 4), ("zed", 4)]
+    assert got == expected, (
+        f"With zed's four posts all titled 'weekly notes', prolific_authors(session, 4) returned "
+        f"{got!r}; expected {expected!r}. Count the posts (func.count(Post.id)): distinct "
+        "titles are not distinct posts."
     )
 
 

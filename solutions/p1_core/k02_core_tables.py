@@ -13,7 +13,7 @@ the ORM for application logic about entities (a user, their posts, their votes).
 The table for task 1, "user_account":
 
     id     Integer, primary key
-    name   String(50), may not be NULL
+    name   String(50), may not be NULL (two users may share a name)
     email  String(120), unique (no two users share one), may be NULL
 
 Build, with Core only (no Session, no mapped classes):
@@ -27,7 +27,8 @@ Build, with Core only (no Session, no mapped classes):
    when there is no such user.
 5. `emails_of(connection, name_prefix)` — the emails of the users whose name starts with
    `name_prefix`, ordered by name; users without an email are left out. The database does the
-   filtering and the sorting: one SELECT.
+   filtering and the sorting: one SELECT. The prefix is plain text: a `_` or `%` in it is that
+   character, not a LIKE wildcard (`startswith(..., autoescape=True)` escapes them).
 
 Run it: `checker kata 1.2`. The lesson: phases/p1_core/README.md, "Core beside the ORM".
 """
@@ -88,7 +89,10 @@ def emails_of(connection: Connection, name_prefix: str) -> list[str]:
     # BEGIN SOLUTION select(email column).where(startswith, is_not(None)).order_by(name column)
     statement = (
         select(user_table.c.email)
-        .where(user_table.c.name.startswith(name_prefix), user_table.c.email.is_not(None))
+        .where(
+            user_table.c.name.startswith(name_prefix, autoescape=True),
+            user_table.c.email.is_not(None),
+        )
         .order_by(user_table.c.name)
     )
     return list(connection.scalars(statement))

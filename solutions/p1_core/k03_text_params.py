@@ -22,7 +22,10 @@ Build, with `text()` and bound parameters only (no f-strings, `%` or `.format()`
    (and copes with an empty list).
 3. `search_titles(connection, fragment)` — the titles of posts containing `fragment`, in
    alphabetical order. Use LIKE with a placeholder, and put the `%` wildcards into the *value*
-   you bind, not into the SQL string.
+   you bind, not into the SQL string. The fragment is plain text: a `%` or `_` in it must match
+   only itself, so escape them in the value and name the escape character in the SQL
+   (`LIKE :pattern ESCAPE '/'`, binding `100/%` for `100%`; the escape character itself is
+   escaped too, `/` becomes `//`).
 
 Run it: `checker kata 1.3`. The lesson: phases/p1_core/README.md, "Raw SQL with text() and bound
 parameters".
@@ -87,7 +90,8 @@ def posts_with_ids(connection: Connection, ids: Sequence[int]) -> list[Row]:
 
 def search_titles(connection: Connection, fragment: str) -> list[str]:
     """Titles of the posts containing `fragment`, alphabetical."""
-    # BEGIN SOLUTION LIKE :pattern, binding the value f"%{fragment}%"
-    statement = text("SELECT title FROM post WHERE title LIKE :pattern ORDER BY title")
-    return list(connection.scalars(statement, {"pattern": f"%{fragment}%"}))
+    # BEGIN SOLUTION LIKE :pattern ESCAPE '/', binding f"%{escaped}%" with /, % and _ escaped
+    escaped = fragment.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    statement = text("SELECT title FROM post WHERE title LIKE :pattern ESCAPE '/' ORDER BY title")
+    return list(connection.scalars(statement, {"pattern": f"%{escaped}%"}))
     # END SOLUTION

@@ -22,9 +22,11 @@ Build (each function commits its change before it returns):
 2. `get_post(session, post_id)` — the Post with that id, or None if there is none. Use
    `session.get`: a post the session already holds must come back without any SQL.
 3. `publish_post(session, post_id)` — set the post's `published` to True and commit; return True,
-   or False (changing nothing, raising nothing) when there is no such post.
-4. `delete_post(session, post_id)` — delete the post and commit; return True, or False when there
-   is no such post (deleting something that is not there is not an error here).
+   or False (changing nothing, raising nothing) when there is no such post. Publishing a post
+   that is already published leaves it published.
+4. `delete_post(session, post_id)` — delete the post with `session.delete()` (an ORM delete, so
+   the ORM's cascades and events run for it) and commit; return True, or False when there is no
+   such post (deleting something that is not there is not an error here).
 
 Run it: `checker kata 1.7`. The lesson: phases/p1_core/README.md, "CRUD with the ORM".
 """
