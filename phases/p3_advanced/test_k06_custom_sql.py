@@ -1,6 +1,6 @@
 """Checks for kata 3.6 — custom SQL inside the ORM: from_statement and a column_property."""
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -84,19 +84,6 @@ def seeded(kata, engine: Engine) -> Engine:
         )
         setup.execute(insert(tables["comment"]), comments)
     return engine
-
-
-@pytest.fixture
-def driver_calls(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """(SQL, parameters) as handed to the driver's cursor, for every statement on `engine`."""
-    calls: list[tuple[str, Any]] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:
-        calls.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield calls
-    event.remove(engine, "before_cursor_execute", record)
 
 
 def _comment_count_attr(kata) -> Any:
@@ -273,19 +260,11 @@ def test_posts_by_author_hostile_names(kata, seeded, session, username):
     )
 
 
-def _values(parameters: Any) -> list[Any]:
-    if isinstance(parameters, dict):
-        return list(parameters.values())
-    if isinstance(parameters, list | tuple):
-        return [v for p in parameters for v in _values(p)] if parameters else []
-    return [parameters]
-
-
-def test_posts_by_author_binds_the_username(kata, seeded, session, driver_calls):
+def test_posts_by_author_binds_the_username(kata, seeded, session, queries):
     """The username reaches the driver as a parameter, and is nowhere in the SQL text."""
     name = "O'Brien"
     _posts_by(kata, session, name)
-    sent = [(sql, params) for sql, params in driver_calls if "post" in sql.lower()]
+    sent = list(zip(queries.matching("post"), queries.parameters("post"), strict=True))
     assert sent, f"posts_by_author(session, {name!r}) sent no SELECT on post."
     in_text = [sql for sql, _ in sent if "Brien" in sql]
     assert not in_text, (
@@ -293,7 +272,7 @@ def test_posts_by_author_binds_the_username(kata, seeded, session, driver_calls)
         "Quoting or escaping it yourself is not binding it: write :username in the text() and "
         "pass {'username': username} when you execute it."
     )
-    bound = [params for _, params in sent if name in _values(params)]
+    bound = [params for _, params in sent if name in params]
     assert bound, (
         f"posts_by_author(session, {name!r}) sent {sent!r:.400}; expected the name among the "
         "parameters given to the driver (a :username placeholder with {'username': username})."
