@@ -4,6 +4,7 @@
   `backref=`, `lazy="dynamic"`, `Column()` in a mapped class), so no check fails and no warning
   shows. `scan()` finds them in the source with `ast` — never in comments or strings — and the CLI
   shows one line per API when the learner grades a kata, whether its checks pass or not.
+  (`select([...])` is here too: it parses, so the line can point at it, though it fails.)
 - `REMOVED`: APIs that 2.0 removed, recognised by the exception they raise; `explain()` gives
   the paragraph the learner reads under the failed check (or the import error).
 
