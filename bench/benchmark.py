@@ -5,7 +5,8 @@
 (a) `checker kata 1.1` against plain `pytest` on the same check file (medians of 5 runs);
 (b) watch mode's save-to-verdict latency (median and p90 over N saves) against a cold
     `checker kata`;
-(c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL);
+(c) `checker verify` of the whole workbook on SQLite (and Postgres, given a URL), and
+    `checker verify --phase N --mutate` of every phase with katas (generated mutants too);
 (e) what one app check costs, over ASGI and under uvicorn, against a plain one
     (bench/app_checks.py);
 (d) what isolating one check costs: making its database, its first connection, dropping it
@@ -169,6 +170,18 @@ def main() -> None:
                         f"(c) checker verify, {label}, {state}",
                         seconds,
                         f"{seconds / katas:.2f} s per kata ({katas} katas)",
+                    )
+                )
+            for phase in load_catalog(copy).phases:
+                if not phase.katas:
+                    continue
+                command = ["verify", "--phase", str(phase.number), "--mutate", *extra]
+                seconds = timed([str(BIN / "checker"), *command], copy, env, runs=1)
+                rows.append(
+                    (
+                        f"(c) verify --mutate phase {phase.number}, {label}",
+                        seconds,
+                        f"{seconds / len(phase.katas):.2f} s per kata ({len(phase.katas)} katas)",
                     )
                 )
     print(f"{'measure':42} {'median s':>9}  ratio")

@@ -31,6 +31,7 @@ from checker.plugin.pg_roles import (
     run_prefix,
     scram_verifier,
 )
+from checker.plugin.zones import DATABASE_ZONE
 from tests.conftest import postgres_url
 from tests.test_cli import _make_hang
 from tests.test_plugin import demo  # noqa: F401 (a fixture)
@@ -140,8 +141,30 @@ def test_a_check_connects_as_a_role_without_rights_beyond_its_schema(databases: 
             == CHECK_CONNECTION_LIMIT
         )
         assert _refused(url, "CREATE TABLE public.escaped (id int)")
-        assert _scalar(url, "SHOW TimeZone") == "UTC"
+        assert _scalar(url, "SHOW TimeZone") == DATABASE_ZONE
         assert _scalar(url, "SHOW lock_timeout") == "5s"
+
+
+@needs_postgres
+def test_a_table_left_in_public_does_not_stand_in_for_the_checks_own(
+    admin: Engine, databases: Databases
+) -> None:
+    table = f"leftover_{os.getpid()}"
+    with admin.connect() as connection:
+        connection.execute(text(f"CREATE TABLE public.{table} (id int)"))
+    try:
+        with databases.fresh() as url:
+            engine = create_engine(url)
+            try:
+                assert not inspect(engine).has_table(table), "public is on the check's path"
+                with engine.begin() as connection:  # its own table of that name, not public's
+                    connection.execute(text(f"CREATE TABLE {table} (id int)"))
+                    connection.execute(text(f"INSERT INTO {table} VALUES (1)"))
+            finally:
+                engine.dispose()
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP TABLE public.{table}"))
 
 
 @needs_postgres
@@ -500,7 +523,7 @@ def test_without_createrole_each_check_gets_a_schema_and_says_so(
             assert current and current.startswith(schema)
             assert inspect(engine).get_table_names(schema=current) == ["t"]
             engine.dispose()
-            assert _scalar(url, "SHOW TimeZone") == "UTC"
+            assert _scalar(url, "SHOW TimeZone") == DATABASE_ZONE
             child = subprocess.Popen(
                 [sys.executable, "-c", _LEAKY_CHILD, url], stdout=subprocess.PIPE, text=True
             )

@@ -71,7 +71,12 @@ def _verify(request: Request) -> int:
 
     args = request.args
     return maintain.run_verify(
-        request.catalog, request.phases(), request.target(), args.static, request.as_json
+        request.catalog,
+        request.phases(),
+        request.target(),
+        args.static,
+        request.as_json,
+        mutate=args.mutate,
     )
 
 

@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="catalog and stub-sync checks only; runs no checks (seconds)",
     )
+    verify.add_argument(
+        "--mutate",
+        action="store_true",
+        help="also grade mutants generated from every solution's code, and list the survivors",
+    )
     verify.add_argument("--json", action="store_true", help="print JSON")
     stubs = command("stubs")
     stubs.add_argument("--phase", metavar="N", help="only this phase")

@@ -92,6 +92,9 @@ def create_role_sql(name: str, verifier: str, grant_to_admin: bool) -> str:
         f"CREATE ROLE \"{name}\" LOGIN PASSWORD '{verifier}' "
         f"CONNECTION LIMIT {CHECK_CONNECTION_LIMIT}; "
         f"ALTER ROLE \"{name}\" SET lock_timeout = '{LOCK_TIMEOUT_MS}ms'; "
+        # Only its own schema: a table someone left in `public` must not stand in for one the
+        # check's code failed to create (it would answer "permission denied", or worse, rows).
+        f'ALTER ROLE "{name}" SET search_path = "{name}"; '
         # A session zone that is not UTC, so that code relying on it shows (checker.plugin.zones).
         f"ALTER ROLE \"{name}\" SET TimeZone = '{DATABASE_ZONE}'; "
         # A schema that lives for one check needs no durability: commits that do not wait for

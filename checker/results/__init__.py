@@ -228,6 +228,9 @@ class RunResult:
     def all_passed(self) -> bool:
         return all(k.status == KATA_PASSED for k in self.katas)
 
+    def find(self, kata_id: str) -> KataResult | None:
+        return next((k for k in self.katas if k.kata_id == kata_id), None)
+
     def to_json(self) -> dict[str, Any]:
         return {
             "schema_version": SCHEMA_VERSION,

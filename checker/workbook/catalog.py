@@ -32,6 +32,25 @@ class Mutant:
 
 
 @dataclass(frozen=True)
+class Equivalent:
+    """A generated mutant (`checker verify --mutate`) that no check can catch because it changes
+    nothing a learner's code could be judged on. Keyed like the mutant itself — file, function,
+    operator, before → after (whitespace folded) and occurrence — never by line number."""
+
+    function: str
+    operator: str
+    before: str
+    after: str
+    reason: str  # one line a reviewer can judge
+    db: str = "any"  # where it is equivalent: "any", "sqlite" or "postgres"
+    occurrence: int = 1
+    file: str | None = None  # a package kata's file (relative to the package), as for mutants
+
+    def applies_to(self, db: str) -> bool:
+        return self.db in ("any", db)
+
+
+@dataclass(frozen=True)
 class Kata:
     id: str
     phase: int
@@ -47,6 +66,7 @@ class Kata:
     kind: str = "module"
     files: tuple[str, ...] = ()  # a package's files, relative to its folder (see kinds/)
     timeout: float | None = None  # seconds per check, for a kata slower than the default
+    equivalents: tuple[Equivalent, ...] = ()  # generated mutants marked equivalent
 
     @property
     def stem(self) -> str:
@@ -138,6 +158,34 @@ def _load_mutant(raw: Any, rel: str, where: str) -> Mutant:
     )
 
 
+EQUIVALENT_DATABASES = ("any", "sqlite", "postgres")
+
+
+def _load_equivalent(raw: Any, rel: str, where: str) -> Equivalent:
+    if not isinstance(raw, dict):
+        raise CatalogError(rel, where, "should be a table with function, operator, before, after")
+    where += "."
+    db = raw.get("db", "any")
+    if db not in EQUIVALENT_DATABASES:
+        raise CatalogError(rel, f"{where}db", f"should be one of {EQUIVALENT_DATABASES}")
+    occurrence = raw.get("occurrence", 1)
+    if isinstance(occurrence, bool) or not isinstance(occurrence, int) or occurrence < 1:
+        raise CatalogError(rel, f"{where}occurrence", "should be a whole number from 1")
+    reason = _get(raw, "reason", str, rel, where)
+    if not reason.strip():
+        raise CatalogError(rel, f"{where}reason", "should say why no check can catch it")
+    return Equivalent(
+        function=_get(raw, "function", str, rel, where),
+        operator=_get(raw, "operator", str, rel, where),
+        before=_get(raw, "before", str, rel, where),
+        after=_get(raw, "after", str, rel, where),
+        reason=reason,
+        db=db,
+        occurrence=occurrence,
+        file=_get(raw, "file", str, rel, where) if "file" in raw else None,
+    )
+
+
 def _load_kind(raw: dict[str, Any], rel: str, where: str) -> tuple[str, tuple[str, ...]]:
     """The kata's kind and, for a kind that lists them, its files."""
     name = raw.get("kind", "module")
@@ -188,6 +236,14 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
     loaded = tuple(_load_mutant(m, rel, f"{where}mutants[{i}]") for i, m in enumerate(mutants))
     if len(files) > 1 and any(m.file is None for m in loaded):
         raise CatalogError(rel, f"{where}mutants", "each needs `file`: this kata has several")
+    raw_equivalents = raw.get("equivalent", [])
+    if not isinstance(raw_equivalents, list):
+        raise CatalogError(rel, f"{where}equivalent", "should be an array ([[kata.equivalent]])")
+    equivalents = tuple(
+        _load_equivalent(e, rel, f"{where}equivalent[{i}]") for i, e in enumerate(raw_equivalents)
+    )
+    if len(files) > 1 and any(e.file is None for e in equivalents):
+        raise CatalogError(rel, f"{where}equivalent", "each needs `file`: this kata has several")
     return Kata(
         id=kata_id,
         phase=phase,
@@ -203,6 +259,7 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         kind=kind,
         files=files,
         timeout=_load_timeout(raw, rel, where),
+        equivalents=equivalents,
     )
 
 

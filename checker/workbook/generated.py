@@ -75,6 +75,7 @@ class GeneratedMutant:
     start: int  # character offsets of `before` in the file's text (not part of its identity)
     end: int
     occurrence: int = 1  # the n-th time this same edit could be made in this function
+    line: int = 0  # where it is now, to order the checks that run first (not part of its identity)
 
     @property
     def key(self) -> tuple[str, str, str, str, str, int]:
@@ -238,6 +239,8 @@ def generate(file: str, text: str) -> list[GeneratedMutant]:
         same = (file, function, operator, fold(before), fold(replacement))
         seen[same] = seen.get(same, 0) + 1
         found.append(
-            GeneratedMutant(file, function, operator, before, replacement, start, end, seen[same])
+            GeneratedMutant(
+                file, function, operator, before, replacement, start, end, seen[same], first
+            )
         )
     return found

@@ -222,6 +222,12 @@ async def test_posts_of_a_user(app_client, engine):
             "(with the new post's id)."
         )
         made.append(got)
+    # An UPDATE moves a row to the end of a Postgres table's heap: without ORDER BY, a scan
+    # would now return "First" after "Second". (SQLite keeps rows in id order whatever happens.)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE post SET title = title WHERE id = :id"), {"id": made[0]["id"]}
+        )
     path = f"/users/{ann['id']}/posts"
     listed = (await call(app_client, "GET", path, 200)).json()
     expected = [made[0], made[2]]
@@ -246,6 +252,7 @@ async def test_posts_of_a_missing_user_are_404(app_client, engine):
 
 async def test_taken_username_is_409(app_client, engine):
     """A username already taken answers 409 with Location naming its owner; the app goes on."""
+    await create_user(app_client, "bob")  # the owner is not simply the first user
     ada = await create_user(app_client, "ada")
     again = await call(app_client, "POST", "/users", 409, {"username": "ada"})
     location = again.headers.get("location")

@@ -10,9 +10,14 @@ from checker.workbook.catalog import Catalog, Phase
 
 
 def run_verify(
-    catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static: bool, as_json: bool
+    catalog: Catalog,
+    phases: list[Phase],
+    target: DatabaseTarget,
+    static: bool,
+    as_json: bool,
+    mutate: bool = False,
 ) -> int:
-    result = verify(catalog, phases, target, static)
+    result = verify(catalog, phases, target, static, mutate=mutate)
     if as_json:
         ui.print_json(result.to_json())
     else:

@@ -19,6 +19,14 @@ from checker.cli.runner.launch import Launch, subprocess_launch
 from checker.cli.runner.run import run_checks
 from checker.cli.runner.warm import WarmRunner
 from checker.cli.verify.killers import Killers, mutant_index, mutant_round
+from checker.cli.verify.mutate import (
+    KataMutants,
+    MutationScore,
+    mutated_texts,
+    phase_scores,
+    plan_kata,
+    score_kata,
+)
 from checker.cli.verify.static import Problem, phase_problems, static_problems
 from checker.results import (
     KATA_BROKEN,
@@ -33,7 +41,16 @@ from checker.workbook.kinds import files_of
 
 SOLUTION_ROUND, STUB_ROUND = "solution", "stub"
 
-__all__ = ["KataVerdict", "Problem", "VerifyResult", "phase_problems", "static_problems", "verify"]
+__all__ = [
+    "KataVerdict",
+    "Problem",
+    "Round",
+    "VerifyResult",
+    "grade_rounds",
+    "phase_problems",
+    "static_problems",
+    "verify",
+]
 
 
 @dataclass(frozen=True)
@@ -57,10 +74,16 @@ class VerifyResult:
     static_only: bool
     verdicts: tuple[KataVerdict, ...]
     phase_problems: tuple[Problem, ...] = field(default_factory=tuple)
+    mutation: tuple[MutationScore, ...] | None = None  # with --mutate: generated mutants, per kata
 
     @property
     def ok(self) -> bool:
-        return not self.phase_problems and all(v.ok for v in self.verdicts)
+        mutation_ok = all(score.ok for score in self.mutation or ())
+        return not self.phase_problems and all(v.ok for v in self.verdicts) and mutation_ok
+
+    @property
+    def survivors(self) -> int:
+        return sum(len(score.survivors) for score in self.mutation or ())
 
     @property
     def summary(self) -> str:
@@ -68,12 +91,22 @@ class VerifyResult:
         caught = sum(v.mutants_caught for v in self.verdicts)
         total = sum(v.mutants_total for v in self.verdicts)
         failing = sum(1 for v in self.verdicts if not v.ok) + len(self.phase_problems)
+        failing += sum(1 for score in self.mutation or () if not score.ok)
         verdict = "all good" if self.ok else f"{failing} problem(s)"
         if self.static_only:
             return f"katas: {len(self.verdicts)}, static checks only, database: none — {verdict}"
+        generated = ""
+        if self.mutation is not None:
+            killed = sum(s.killed for s in self.mutation)
+            graded = sum(s.graded for s in self.mutation)
+            equivalent = sum(s.equivalent for s in self.mutation)
+            generated = (
+                f", generated mutants killed: {killed}/{graded} "
+                f"({equivalent} marked equivalent, {self.survivors} unresolved)"
+            )
         return (
-            f"katas: {len(self.verdicts)}, checks: {checks}, mutants caught: {caught}/{total}, "
-            f"database: {self.database} — {verdict}"
+            f"katas: {len(self.verdicts)}, checks: {checks}, mutants caught: {caught}/{total}"
+            f"{generated}, database: {self.database} — {verdict}"
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -86,21 +119,60 @@ class VerifyResult:
             "summary": self.summary,
             "phase_problems": [asdict(p) for p in self.phase_problems],
             "katas": [asdict(v) | {"ok": v.ok} for v in self.verdicts],
+            "mutation": None
+            if self.mutation is None
+            else {
+                "katas": [score.to_json() for score in self.mutation],
+                "phases": phase_scores(list(self.mutation)),
+            },
         }
 
 
-def _write_rounds(catalog: Catalog, katas: list[Kata], folder: Path) -> dict[str, dict[str, Path]]:
-    """Every round's trees: kata id -> a folder laid out like katas/ holding that round's files.
-    The solution round grades solutions/ itself, so it has none."""
-    rounds: dict[str, dict[str, Path]] = {SOLUTION_ROUND: {}, STUB_ROUND: {}}
+@dataclass
+class Round:
+    """One child run of verify: every kata's tree for this round (none for the solution round,
+    which grades solutions/ itself), and for a mutant round the checks to run first per kata."""
+
+    name: str
+    trees: dict[str, Path] = field(default_factory=dict)
+    first_checks: dict[str, str] = field(default_factory=dict)
+    mutants: bool = False  # stop at a kata's first failing check: one is enough to catch it
+
+
+def _generated_round(index: int) -> str:
+    return f"generated{index}"
+
+
+def _write_rounds(
+    catalog: Catalog,
+    katas: list[Kata],
+    folder: Path,
+    killers: Killers,
+    generated: dict[str, KataMutants],
+) -> dict[str, Round]:
+    """Every round and its trees: the solutions, the stubs, named mutant round j (each kata's
+    j-th named mutant) and generated round j (each kata's j-th generated mutant)."""
+    rounds = {SOLUTION_ROUND: Round(SOLUTION_ROUND), STUB_ROUND: Round(STUB_ROUND)}
     for kata in katas:
         files = files_of(kata)
         files.write(folder / STUB_ROUND, files.stubs(catalog.root))
-        rounds[STUB_ROUND][kata.id] = folder / STUB_ROUND
+        rounds[STUB_ROUND].trees[kata.id] = folder / STUB_ROUND
         for j, mutant in enumerate(kata.mutants):
-            tree = folder / mutant_round(j)
-            files.write(tree, files.mutated(catalog.root, mutant))
-            rounds.setdefault(mutant_round(j), {})[kata.id] = tree
+            name = mutant_round(j)
+            files.write(folder / name, files.mutated(catalog.root, mutant))
+            round_ = rounds.setdefault(name, Round(name, mutants=True))
+            round_.trees[kata.id] = folder / name
+        for j, planned in enumerate(generated[kata.id].graded if kata.id in generated else ()):
+            name = _generated_round(j)
+            files.write(folder / name, mutated_texts(catalog.root, kata, planned))
+            round_ = rounds.setdefault(name, Round(name, mutants=True))
+            round_.trees[kata.id] = folder / name
+            if order := killers.order(kata, planned.key, planned.tree_file, planned.line):
+                round_.first_checks[kata.id] = order
+    for name, round_ in rounds.items():
+        if name.startswith("mutant"):  # named mutants: the killer cache or the likeliest checks
+            graded = [k for k in katas if k.id in round_.trees]
+            round_.first_checks = killers.first_checks(graded, mutant_index(name))
     return rounds
 
 
@@ -115,12 +187,8 @@ def _postgres_workers(url: str) -> int:
         return 1
 
 
-def _grade_rounds(
-    catalog: Catalog,
-    katas: list[Kata],
-    target: DatabaseTarget,
-    rounds: dict[str, dict[str, Path]],
-    killers: Killers,
+def grade_rounds(
+    catalog: Catalog, katas: list[Kata], target: DatabaseTarget, rounds: dict[str, Round]
 ) -> dict[str, RunResult]:
     cores = max(1, min(len(rounds), os.cpu_count() or 1))
     if target.kind == "postgres" and target.url:
@@ -128,44 +196,39 @@ def _grade_rounds(
     warm = WarmRunner(cores) if WarmRunner.available() else None
     launch: Launch = warm.launch if warm else subprocess_launch
 
-    def grade(name: str) -> tuple[str, RunResult]:
-        trees = rounds[name]
-        if name == SOLUTION_ROUND:
-            run = run_checks(
-                catalog.root, katas, target, kata_root=catalog.root / "solutions", launch=launch
+    def grade(round_: Round) -> tuple[str, RunResult]:
+        if round_.name == SOLUTION_ROUND:
+            kata_root = catalog.root / "solutions"
+            return round_.name, run_checks(
+                catalog.root, katas, target, kata_root=kata_root, launch=launch
             )
-            return name, run
-        graded = [k for k in katas if k.id in trees]
-        if name == STUB_ROUND:  # the stub's checks all run, to count how many fail
-            return name, run_checks(catalog.root, graded, target, trees=trees, launch=launch)
-        # A mutant is caught by its first failing check: the one that caught it last time runs
-        # first, and the rest are skipped once one fails.
-        first = killers.first_checks(graded, mutant_index(name))
+        # The stub's checks all run, to count how many fail. A mutant is caught by its first
+        # failing check: the one that caught it last time runs first, and the rest are skipped
+        # once one fails.
+        graded = [k for k in katas if k.id in round_.trees]
         run = run_checks(
             catalog.root,
             graded,
             target,
-            trees=trees,
+            trees=round_.trees,
             launch=launch,
-            first_failure=True,
-            first_checks=first,
+            first_failure=round_.mutants,
+            first_checks=round_.first_checks,
         )
-        return name, run
+        return round_.name, run
 
     try:
         with ThreadPoolExecutor(max_workers=cores) as pool:
-            return dict(pool.map(grade, rounds))
+            return dict(pool.map(grade, rounds.values()))
     finally:
         if warm:
             warm.close()
 
 
-def _mutant_index(round_name: str) -> int:
-    return int(round_name.removeprefix("mutant"))
-
-
 def _find(run: RunResult, kata_id: str) -> KataResult:
-    return next(k for k in run.katas if k.kata_id == kata_id)
+    found = run.find(kata_id)
+    assert found is not None, f"kata {kata_id} missing from a verify round"
+    return found
 
 
 def _solution_problems(solved: KataResult) -> list[str]:
@@ -214,8 +277,14 @@ def _judge_kata(kata: Kata, outcome: dict[str, RunResult], problems: list[str]) 
 
 
 def verify(
-    catalog: Catalog, phases: list[Phase], target: DatabaseTarget, static_only: bool
+    catalog: Catalog,
+    phases: list[Phase],
+    target: DatabaseTarget,
+    static_only: bool,
+    mutate: bool = False,
 ) -> VerifyResult:
+    """Static checks, then solutions, stubs and named mutants; with `mutate`, the mutants
+    generated from every solution's code too, in the same rounds on the same warm runners."""
     katas = [k for p in phases for k in p.katas]
     statics = {k.id: static_problems(catalog, k) for k in katas}
     by_phase = tuple(p for phase in phases for p in phase_problems(catalog, phase))
@@ -228,10 +297,13 @@ def verify(
         return VerifyResult(target.label, True, tuple(verdicts), by_phase)
 
     killers = Killers.load(catalog.root)
+    generated = {k.id: plan_kata(catalog.root, k, target.kind) for k in runnable} if mutate else {}
     with tempfile.TemporaryDirectory(prefix="checker-verify-") as folder:
-        rounds = _write_rounds(catalog, runnable, Path(folder))
-        outcome = _grade_rounds(catalog, runnable, target, rounds, killers)
+        rounds = _write_rounds(catalog, runnable, Path(folder), killers, generated)
+        outcome = grade_rounds(catalog, runnable, target, rounds)
     killers.remember(runnable, outcome)
+    scores = [_score_generated(plan, outcome, killers) for plan in generated.values()]
+    killers.save()
 
     verdicts = []
     for kata in katas:
@@ -242,4 +314,17 @@ def verify(
         verdicts.append(
             KataVerdict(kata.id, kata.title, tuple(problems), mutants_total=len(kata.mutants))
         )
-    return VerifyResult(target.label, False, tuple(verdicts), by_phase)
+    mutation = tuple(scores) if mutate else None
+    return VerifyResult(target.label, False, tuple(verdicts), by_phase, mutation)
+
+
+def _score_generated(
+    plan: KataMutants, outcome: dict[str, RunResult], killers: Killers
+) -> MutationScore:
+    results = []
+    for j, planned in enumerate(plan.graded):
+        run = outcome.get(_generated_round(j))
+        result = run.find(plan.kata.id) if run else None
+        killers.caught(plan.kata.id, planned.key, result)
+        results.append(result)
+    return score_kata(plan, results)

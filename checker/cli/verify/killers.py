@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from checker.cli.state.atomic import write_json_atomic
-from checker.results import PASSED, SKIPPED, RunResult
-from checker.workbook.catalog import Kata, Mutant
+from checker.results import PASSED, SKIPPED, KataResult, RunResult
+from checker.workbook.catalog import Kata
 from checker.workbook.kinds import SOLUTION_TREE, files_of
 from checker.workbook.paths import state_dir
 
@@ -20,7 +20,7 @@ _FILE = "verify-killers.json"
 
 
 def mutant_round(index: int) -> str:
-    """The name of verify's round that grades every kata's index-th mutant."""
+    """The name of verify's round that grades every kata's index-th named mutant."""
     return f"mutant{index}"
 
 
@@ -30,8 +30,11 @@ def mutant_index(round_name: str) -> int:
 
 @dataclass
 class Killers:
+    """kata id -> mutant key -> the check that caught it last time. A named mutant's key is its
+    name; a generated one's is its identity (`generated:` + file, function, operator, …)."""
+
     root: Path
-    by_kata: dict[str, dict[str, str]] = field(default_factory=dict)  # kata -> mutant -> check
+    by_kata: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, root: Path) -> Killers:
@@ -42,52 +45,68 @@ class Killers:
             by_kata = {}  # none yet, or damaged: it is only a cache
         return cls(root, by_kata)
 
+    def order(self, kata: Kata, key: str, file: str, line: int) -> str:
+        """The checks to run first against one mutant of `kata`, comma-separated (may be empty):
+        the one that caught it last time if known, else the likeliest (`likely_killers`) for an
+        edit at `line` of the solution's `file` (relative to the tree)."""
+        known = self.by_kata.get(kata.id, {}).get(key)
+        if known:
+            return known
+        files = files_of(kata)
+        solution = files.read(self.root / SOLUTION_TREE).get(file, "")
+        try:
+            checks = (self.root / files.checks).read_text(encoding="utf-8")
+        except OSError:
+            return ""
+        return ",".join(likely_killers_at(solution, line, checks))
+
     def first_checks(self, katas: list[Kata], index: int) -> dict[str, str]:
-        """For each kata with an index-th mutant: the checks to run first, comma-separated — the
-        one that caught it last time if known, else the likeliest (`likely_killers`)."""
+        """For each kata with an index-th named mutant: the checks to run first."""
         first = {}
         for kata in katas:
             if index >= len(kata.mutants):
                 continue
             mutant = kata.mutants[index]
-            known = self.by_kata.get(kata.id, {}).get(mutant.name)
-            order = [known] if known else self._likely(kata, mutant)
-            if order:
-                first[kata.id] = ",".join(order)
+            file = files_of(kata).mutant_file(mutant)
+            solution = files_of(kata).read(self.root / SOLUTION_TREE).get(file, "")
+            line = solution[: max(0, solution.find(mutant.find))].count("\n") + 1
+            if order := self.order(kata, mutant.name, file, line):
+                first[kata.id] = order
         return first
 
-    def _likely(self, kata: Kata, mutant: Mutant) -> list[str]:
-        files = files_of(kata)
-        solution = files.read(self.root / SOLUTION_TREE).get(files.mutant_file(mutant), "")
-        try:
-            checks = (self.root / files.checks).read_text(encoding="utf-8")
-        except OSError:
-            return []
-        return likely_killers(solution, mutant.find, checks)
+    def caught(self, kata_id: str, key: str, result: KataResult | None) -> None:
+        """Remember the first check that failed on a mutant (if one did)."""
+        failing = (
+            [c.name for c in result.checks if c.outcome not in (PASSED, SKIPPED)] if result else []
+        )
+        if failing:
+            self.by_kata.setdefault(kata_id, {})[key] = failing[0]
 
     def remember(self, katas: list[Kata], outcome: dict[str, RunResult]) -> None:
         for kata in katas:
             for index, mutant in enumerate(kata.mutants):
-                run = outcome.get(f"mutant{index}")
-                result = next((k for k in run.katas if k.kata_id == kata.id), None) if run else None
-                caught = (
-                    [c.name for c in result.checks if c.outcome not in (PASSED, SKIPPED)]
-                    if result
-                    else []
-                )
-                if caught:
-                    self.by_kata.setdefault(kata.id, {})[mutant.name] = caught[0]
+                run = outcome.get(mutant_round(index))
+                self.caught(kata.id, mutant.name, run.find(kata.id) if run else None)
+        self.save()
+
+    def save(self) -> None:
         write_json_atomic(state_dir(self.root) / _FILE, self.by_kata)
 
 
 def likely_killers(solution: str, find: str, checks: str) -> list[str]:
-    """Without a cached killer: the checks most likely to catch a mutant, most likely first — those
-    that use the function or class the mutant edits (directly, then through a fixture). Read from
-    the source, so a fresh clone's first `verify` skips most checks of most mutants too."""
+    """`likely_killers_at` for the line where `find` first occurs in the solution."""
+    if find not in solution:
+        return []
+    return likely_killers_at(solution, solution[: solution.index(find)].count("\n") + 1, checks)
+
+
+def likely_killers_at(solution: str, line: int, checks: str) -> list[str]:
+    """Without a cached killer: the checks most likely to catch a mutant at `line`, most likely
+    first — those that use the function or class the mutant edits (directly, then through a
+    fixture). Read from the source, so a fresh clone's first `verify` skips most checks of most
+    mutants too."""
     try:
-        edited = _names_around(
-            ast.parse(solution), solution[: solution.index(find)].count("\n") + 1
-        )
+        edited = _names_around(ast.parse(solution), line)
         tree = ast.parse(checks)
     except (SyntaxError, ValueError):
         return []
