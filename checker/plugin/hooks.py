@@ -218,6 +218,7 @@ def _new_result(item: pytest.Item, kata_id: str) -> dict[str, Any]:
         "reference_statements": None,
         "comparison": None,
         "exchanges": [],
+        "advice": None,
     }
 
 
@@ -267,6 +268,7 @@ def pytest_runtest_makereport(
             kind=failure.kind,
             message=failure.message,
             where=failure.where,
+            advice=failure.advice,
             comparison=getattr(call.excinfo.value, "details", None),
         )
     return report

@@ -17,9 +17,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from checker.workbook.legacy import explain
+
 
 class KataLoadError(Exception):
-    """The kata's file could not be imported; `str()` is one line: file:line: what went wrong."""
+    """The kata's file could not be imported; `str()` is one line, file:line: what went wrong,
+    then for an API SQLAlchemy 2.0 removed a paragraph on its replacement."""
 
 
 def display_path(path: str | Path, root: Path) -> str:
@@ -59,7 +62,8 @@ def _describe_load_error(exc: BaseException, path: Path, root: Path) -> str:
         code = f" (in `{exc.text.strip()}`)" if exc.text and exc.text.strip() else ""
         return f"{where}: {type(exc).__name__}: {exc.msg}{code}"
     where = describe_exception_site(exc, path, root) or display_path(path, root)
-    return f"{where}: {type(exc).__name__}: {exc}"
+    advice = explain(exc)
+    return f"{where}: {type(exc).__name__}: {exc}" + (f"\n{advice}" if advice else "")
 
 
 def load_module(path: Path, name: str, root: Path) -> ModuleType:

@@ -27,6 +27,7 @@ from checker.results import (
     TIMED_OUT,
 )
 from checker.results.pass_rule import REPORT_IT
+from checker.workbook.legacy import explain
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Failure:
     kind: str
     message: str
     where: str | None
+    advice: str | None = None  # an API SQLAlchemy 2.0 removed: its replacement (legacy.explain)
 
 
 @dataclass(frozen=True)
@@ -90,9 +92,10 @@ def classify(exc: BaseException, context: Context) -> Failure:
 
 def _learner_error(exc: BaseException, learner_site: str | None, check_site: str | None) -> Failure:
     name = type(exc).__name__
+    advice = explain(exc)
     if learner_site:
         return Failure(
-            LEARNER_ERROR, KIND_EXCEPTION, f"Your code raised {name}: {exc}", learner_site
+            LEARNER_ERROR, KIND_EXCEPTION, f"Your code raised {name}: {exc}", learner_site, advice
         )
     # Raised inside a library the check called with the learner's objects (a model that does not
     # map, say): the line to look at is the check's call, but the cause is in the learner's code.
@@ -101,6 +104,7 @@ def _learner_error(exc: BaseException, learner_site: str | None, check_site: str
         KIND_EXCEPTION,
         f"{name} while the check used your code: {exc}",
         check_site,
+        advice,
     )
 
 

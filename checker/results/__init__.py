@@ -132,6 +132,7 @@ class CheckResult:
     reference_statements: int | None = None  # compare_sql checks, when they fail
     comparison: dict[str, Any] | None = None  # a result ladder's details (checker.plugin.compare)
     exchanges: tuple[Exchange, ...] = ()  # the HTTP requests the check sent to an app
+    advice: str | None = None  # for an API SQLAlchemy 2.0 removed: its replacement, and why
 
     @property
     def ok(self) -> bool:
@@ -159,10 +160,23 @@ class CheckResult:
             reference_statements=data["reference_statements"],
             comparison=data["comparison"],
             exchanges=tuple(Exchange.from_json(e) for e in data.get("exchanges", [])),
+            advice=data.get("advice"),
         )
 
     def to_json(self) -> dict[str, Any]:
         return as_json(asdict(self))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class Nudge:
+    """A legacy 1.x API in the learner's code that still works (so no check fails): the 2.0 form
+    to write instead (`checker.workbook.legacy`). One per API per kata, with every place it is
+    used."""
+
+    rule: str
+    found: str  # the first use, as written
+    where: tuple[str, ...]  # file:line of each use
+    advice: str
 
 
 @dataclass(frozen=True)
@@ -174,6 +188,7 @@ class KataResult:
     checks: tuple[CheckResult, ...] = ()
     problem: str | None = None  # one paragraph: why the kata is not a pass, beyond its checks
     needs_postgres: int = 0  # checks that did not run because this run is on SQLite
+    nudges: tuple[Nudge, ...] = ()  # legacy APIs in the learner's files (grading commands only)
 
     @property
     def passed_count(self) -> int:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 from checker.cli import render as ui
 from checker.cli.databases import DatabaseTarget
 from checker.cli.runner.launch import Launch, subprocess_launch
@@ -10,6 +13,7 @@ from checker.cli.state.progress import Progress
 from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult
 from checker.workbook.catalog import Catalog, Kata
 from checker.workbook.kinds import LEARNER_TREE, files_of
+from checker.workbook.legacy import nudges_in
 
 
 def grade(
@@ -21,13 +25,25 @@ def grade(
     live: bool = False,
 ) -> RunResult:
     """Run the checks on the learner's files and remember the outcome. `live` shows progress,
-    check by check, on a terminal."""
+    check by check, on a terminal. Each graded kata carries its nudges: the legacy 1.x APIs its
+    files use, which still work and so fail no check."""
     with ui.live_progress(live) as on_record:
         run = run_checks(
             catalog.root, katas, target, timeout=timeout, launch=launch, on_record=on_record
         )
     Progress.load(catalog.root).record(run, {k.id: k for k in katas})
-    return run
+    return _with_nudges(run, katas, catalog.root)
+
+
+def _with_nudges(run: RunResult, katas: list[Kata], root: Path) -> RunResult:
+    by_id = {kata.id: kata for kata in katas}
+    results = []
+    for result in run.katas:
+        if result.status != KATA_NOT_RUN:
+            texts = files_of(by_id[result.kata_id]).read(root / LEARNER_TREE)
+            result = replace(result, nudges=nudges_in(texts, LEARNER_TREE))
+        results.append(result)
+    return replace(run, katas=tuple(results))
 
 
 def show_kata(

@@ -144,6 +144,8 @@ def render_check(check: CheckResult, root: Path, same_as_previous: bool = False)
         out.print(Padding(table, (0, 0, 0, 6)))
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
+    if check.advice:
+        out.print(f"      {'2.0:' if plain else '[cyan]2.0:[/]'} {escape(check.advice)}")
     if check.outcome in (FAILED, LEARNER_ERROR) and check.kind != "todo":
         if check.exchanges:
             _render_exchanges(check)
@@ -169,6 +171,17 @@ def render_kata_result(result: KataResult, root: Path) -> None:
         said = (check.kind, check.message, check.where)
         render_check(check, root, same_as_previous=not check.ok and said == previous)
         previous = None if check.ok else said
+    render_nudges(result, root)
+
+
+def render_nudges(result: KataResult, root: Path, name_the_kata: bool = False) -> None:
+    """One line per legacy API the learner's files use: where, what, and the 2.0 form."""
+    label = "2.0 STYLE" if plain else "[yellow]➜ 2.0 style[/]"
+    kata = f"kata {result.kata_id} " if name_the_kata else ""
+    for nudge in result.nudges:
+        more = f" (+{len(nudge.where) - 1} more)" if len(nudge.where) > 1 else ""
+        where = escape(clickable(nudge.where[0], root))
+        out.print(f"  {label} {kata}{where}{more}: {escape(nudge.found)} — {escape(nudge.advice)}")
 
 
 def passes(result: KataResult) -> str:
@@ -218,6 +231,10 @@ def render_next_step(result: KataResult | None, root: Path) -> None:
 
 def render_phase_run(run: RunResult, root: Path, title: str, first_open: KataResult | None) -> None:
     _render_run_table(run, title)
-    if first_open and first_open.problem:
-        render_kata_result(first_open, root)
+    shown = first_open if first_open and first_open.problem else None
+    for result in run.katas:
+        if result is not shown:
+            render_nudges(result, root, name_the_kata=True)
+    if shown:
+        render_kata_result(shown, root)
     render_next_step(first_open, root)

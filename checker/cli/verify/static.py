@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from checker.workbook.catalog import Catalog, Kata, Phase
 from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, KataFiles, files_of
+from checker.workbook.legacy import nudges_in
 from checker.workbook.markers import MarkerError
 from checker.workbook.mutants import MutantError
 
@@ -90,6 +91,33 @@ def _silent_asserts(catalog: Catalog, files: KataFiles) -> list[str]:
     ]
 
 
+def _legacy_problems(catalog: Catalog, files: KataFiles) -> list[str]:
+    """The workbook teaches 2.0 style: a legacy 1.x API (`checker.workbook.legacy`) in a
+    solution, in the stub generated from it (its `# STUB:` lines) or in the checks is a problem.
+    The learner's files are nudged by the same scan when they grade."""
+    root = catalog.root
+    nudges = list(nudges_in(files.read(root / SOLUTION_TREE), SOLUTION_TREE))
+    try:
+        stubs = files.stubs(root)
+    except MarkerError:
+        stubs = {}  # reported by _source_problems
+    in_solution = {(nudge.rule, nudge.found) for nudge in nudges}
+    nudges += [
+        nudge
+        for nudge in nudges_in(stubs, LEARNER_TREE)
+        if (nudge.rule, nudge.found) not in in_solution
+    ]
+    try:
+        nudges += nudges_in({files.checks: (root / files.checks).read_text(encoding="utf-8")})
+    except OSError:
+        pass  # a missing check file is reported on its own
+    return [
+        f"{', '.join(nudge.where)}: `{nudge.found}` is 1.x style; write the 2.0 form. "
+        f"{nudge.advice}"
+        for nudge in nudges
+    ]
+
+
 def _source_problems(catalog: Catalog, files: KataFiles) -> list[str]:
     root = catalog.root
     problems = []
@@ -123,7 +151,7 @@ def static_problems(catalog: Catalog, kata: Kata) -> list[str]:
     problems += _silent_asserts(catalog, files)
     if files.missing(catalog.root / SOLUTION_TREE):
         return problems
-    return problems + _source_problems(catalog, files)
+    return problems + _source_problems(catalog, files) + _legacy_problems(catalog, files)
 
 
 def phase_problems(catalog: Catalog, phase: Phase) -> list[Problem]:
