@@ -38,7 +38,9 @@ EXPECTED_ROUTES = {
     "/posts/{post_id}": ("get", "put", "patch", "delete"),
 }
 _HTTP_METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
-_UPDATE_SET = re.compile(r"^UPDATE\s+\S+\s+SET\s+(?P<set>.*?)\s+WHERE\s", re.IGNORECASE | re.DOTALL)
+_UPDATE_SET = re.compile(
+    r"^UPDATE\s+\S+\s+SET\s+(?P<set>.*?)(?:\s+(?:WHERE|RETURNING)\s.*)?$", re.IGNORECASE | re.DOTALL
+)
 _SET_COLUMN = re.compile(r'(?:^|,)\s*"?(?P<column>\w+)"?\s*=')
 
 
@@ -187,6 +189,12 @@ async def _diagnosis(
                 f"\nPostUpdate requires {missing}: a PATCH sends only the fields it changes, so "
                 "every field of PostUpdate is optional (`= None`, or Field(default=None, ...))."
             )
+    if expect == 422 and path.endswith("/abc") and status in (200, 404, 500):
+        return (
+            "\nThe text 'abc' reached the route as a post_id. Declare the parameter "
+            "`post_id: int`: FastAPI then converts it, and answers 422 for text that is not an "
+            "integer before the route runs."
+        )
     if status == 307:
         return (
             f"\nFastAPI redirected the request to {response.headers.get('location')}: the route "
@@ -202,9 +210,10 @@ async def _diagnosis(
     if status == 404 and detail == "Not Found":
         paths = await _paths(client)
         if not any(_template_matches(template, path) for template in paths):
+            listed = f"the paths {sorted(paths)}" if paths else "no paths at all"
             return (
-                f"\nNo route of the app matched {path}: its docs list the paths "
-                f"{sorted(paths) or 'none at all'}. Include the router in main.py: "
+                f"\nNo route of the app matched {path}: its docs list {listed}. Include the "
+                "router in main.py: "
                 '`app.include_router(posts_router, prefix="/posts", tags=["posts"])`, with '
                 "the paths in posts.py relative to it ('', '/latest', '/{post_id}')."
             )
@@ -290,12 +299,17 @@ async def test_routes_are_in_the_docs(app_client):
         for method in methods
         if method not in listed.get(path, [])
     ]
-    slash = (
-        " A path ending in '/' (like /posts/) comes from a route declared at '/': declare the "
-        "collection's routes at '' instead."
-        if any(path.endswith("/") for path in listed)
-        else ""
-    )
+    slash = ""
+    if any(path.endswith("/") for path in listed):
+        slash = (
+            " A path ending in '/' (like /posts/) comes from a route declared at '/': declare "
+            "the collection's routes at '' instead."
+        )
+    if any(path.startswith("/posts/posts") for path in listed):
+        slash = (
+            " The prefix is there twice: give it to APIRouter(prefix=...) or to "
+            "include_router(prefix=...), not to both."
+        )
     assert not missing, (
         f"The app's /openapi.json lists {listed or 'no paths'}; expected these routes too: "
         f"{missing}. Include the router in main.py with prefix='/posts', and declare the routes "
@@ -328,8 +342,7 @@ async def test_routes_are_in_the_docs(app_client):
 
 
 async def test_create_post(app_client, engine, queries):
-    """POST /posts answers 201 with the new post, defaults filled in, its values bound as
-    parameters; an invalid post answers 422 and writes nothing."""
+    """POST /posts answers 201 with the new post, defaults filled in; an invalid post is 422."""
     sent = {"title": HOSTILE, "body": HOSTILE_BODY}
     first = await answered_post(app_client, "POST", "/posts", 201, sent)
     expected = post(first["id"], HOSTILE, HOSTILE_BODY, None, False)
@@ -556,6 +569,12 @@ async def test_delete_answers_204_with_no_body(app_client, seeded, engine):
 async def test_missing_post_is_404_and_changes_nothing(app_client, seeded, engine, queries):
     """GET, PUT, PATCH and DELETE of an id no post has answer 404 and write nothing."""
     path = f"/posts/{MISSING}"
+    paths = (await call(app_client, "GET", "/openapi.json", 200)).json().get("paths", {})
+    routes = sorted(paths.get("/posts/{post_id}", {}))
+    assert set(routes) >= {"get", "put", "patch", "delete"}, (
+        f"/openapi.json lists the methods {routes} for /posts/{{post_id}}; expected get, put, "
+        "patch and delete: a 404 only means 'no such post' when a route answered it."
+    )
     whole = {"title": "Ghost", "body": "Nobody wrote this."}
     for method, body in (
         ("GET", None),
