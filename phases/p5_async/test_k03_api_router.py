@@ -596,27 +596,29 @@ async def test_under_uvicorn(live_server, engine):
     """Under a real uvicorn: 201, the latest post, PATCH, 422, 204 with no body, then 404."""
     async with live_server.client() as client:
         first = {"title": "Served", "body": "By uvicorn.", "summary": "Live"}
-        a = await answered_post(client, "POST", "/posts", 201, first, server=live_server)
-        b = await answered_post(
+        served = await answered_post(client, "POST", "/posts", 201, first, server=live_server)
+        second = await answered_post(
             client, "POST", "/posts", 201, {"title": "Second", "body": "x"}, server=live_server
         )
         latest = await answered_post(client, "GET", "/posts/latest", 200, server=live_server)
-        assert latest == b, f"Under uvicorn, GET /posts/latest answered {latest}; expected {b}."
-        patched = await answered_post(
-            client, "PATCH", f"/posts/{a['id']}", 200, {"published": True}, server=live_server
+        assert latest == second, (
+            f"Under uvicorn, GET /posts/latest answered {latest}; expected {second}."
         )
-        expected = {**a, "published": True}
+        patched = await answered_post(
+            client, "PATCH", f"/posts/{served['id']}", 200, {"published": True}, server=live_server
+        )
+        expected = {**served, "published": True}
         assert patched == expected, (
-            f'Under uvicorn, PATCH /posts/{a["id"]} with {{"published": true}} answered '
+            f'Under uvicorn, PATCH /posts/{served["id"]} with {{"published": true}} answered '
             f"{patched}; expected {expected}."
         )
         await call(client, "GET", "/posts/abc", 422, server=live_server)
-        deleted = await call(client, "DELETE", f"/posts/{b['id']}", 204, server=live_server)
+        deleted = await call(client, "DELETE", f"/posts/{second['id']}", 204, server=live_server)
         assert deleted.content == b"", (
-            f"Under uvicorn, DELETE /posts/{b['id']} answered 204 with the body "
+            f"Under uvicorn, DELETE /posts/{second['id']} answered 204 with the body "
             f"{deleted.content!r}; expected none."
         )
-        await call(client, "GET", f"/posts/{b['id']}", 404, server=live_server)
+        await call(client, "GET", f"/posts/{second['id']}", 404, server=live_server)
         latest = await answered_post(client, "GET", "/posts/latest", 200, server=live_server)
         assert latest == expected, (
             f"Under uvicorn, after the newest post was deleted, GET /posts/latest answered "

@@ -4,6 +4,7 @@ so the paths here are relative to /posts: "" is /posts itself, "/{post_id}" is /
 
 from fastapi import APIRouter, HTTPException
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from .db import Post, SessionDep
 from .schemas import PostIn, PostOut, PostUpdate
@@ -11,7 +12,7 @@ from .schemas import PostIn, PostOut, PostUpdate
 router = APIRouter()
 
 
-async def post_or_404(session: SessionDep, post_id: int) -> Post:
+async def post_or_404(session: AsyncSession, post_id: int) -> Post:
     """The post with this id, or a 404 answer when there is none."""
     post = await session.get(Post, post_id)
     if post is None:
