@@ -45,9 +45,8 @@ Build:
 The checks send requests to your app (its lifespan runs), read the rows back from the database
 DATABASE_URL names, look at the SQL each request sent (a PATCH updates only the columns it was
 sent; a 422 sends none), read /openapi.json, /docs and /redoc, and serve the app once with
-uvicorn. To try it by hand:
-`DATABASE_URL=sqlite+aiosqlite:///blog.db uvicorn katas.p5_async.k03_api_router:app`, then open
-http://127.0.0.1:8000/docs.
+uvicorn. To try it by hand: `checker serve 5.3` serves your files with uvicorn --reload, then
+open http://127.0.0.1:8000/docs and send the requests from there.
 
 Run it: `checker kata 5.3`. The lesson: phases/p5_async/README.md, "5.3 A router for posts".
 """
