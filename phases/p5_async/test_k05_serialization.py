@@ -243,7 +243,7 @@ def assert_stored(engine: Any, product: dict[str, Any], price: str, instant: dat
 
 
 async def test_product_table(kata, app_client, engine):
-    """The product table: a UUID primary key, NUMERIC(10, 2) price, timestamptz, all NOT NULL."""
+    """The product table: UUID key, VARCHAR(100) name, NUMERIC(10, 2), timestamptz; NOT NULL."""
     assert_table(
         engine,
         "product",
@@ -268,6 +268,11 @@ async def test_product_table(kata, app_client, engine):
     assert isinstance(id_type, Uuid), (
         f"product.id is {id_type!r}; expected a Uuid column (UUID on Postgres): "
         "`id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)`."
+    )
+    length = getattr(columns["name"], "length", None)
+    assert length == 100, (
+        f"product.name is {columns['name']!r} in the database; expected VARCHAR(100): "
+        "`name: Mapped[str] = mapped_column(String(100))`."
     )
     price = columns["price"]
     exact = (
@@ -316,7 +321,7 @@ async def test_prices_stay_exact(app_client, engine):
 
 
 async def test_bodies_the_columns_cannot_hold_are_422(app_client, engine):
-    """A price of 3 decimals or 11 digits, or a datetime without an offset: 422, nothing stored."""
+    """A price of 3 decimals or 11 digits, a time with no offset, a bad name: 422, none stored."""
     good = product_body("Tea", "19.99", datetime(2025, 3, 1, 9, 0, tzinfo=KATHMANDU))
     refused = [
         (
@@ -335,6 +340,8 @@ async def test_bodies_the_columns_cannot_hold_are_422(app_client, engine):
             "type the field AwareDatetime",
         ),
         (good | {"price": "NaN"}, "NaN is not a price"),
+        (good | {"name": ""}, "a name has 1 to 100 characters"),
+        (good | {"name": "x" * 101}, "a name has 1 to 100 characters, as String(100) holds"),
     ]
     for body, why in refused:
         await call(app_client, "POST", "/products", 422, body, because=why)
