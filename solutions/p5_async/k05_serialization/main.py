@@ -57,7 +57,7 @@ async def read_product(product_id: uuid.UUID, session: SessionDep) -> Product:
 async def catalog(session: SessionDep) -> JSONResponse:
     """Every product by name, their total and when this was made, as a JSONResponse built by
     hand, with a Cache-Control header."""
-    # BEGIN SOLUTION select the products by name; build a Catalog; JSONResponse(catalog.model_dump(mode="json"), headers=...)
+    # BEGIN SOLUTION select the products by name; build a Catalog; return a JSONResponse of it (content JSON-ready: json.dumps knows no UUID, Decimal, datetime) with the Cache-Control header
     products = list(await session.scalars(select(Product).order_by(Product.name)))
     answer = Catalog(
         products=[ProductOut.model_validate(product) for product in products],
