@@ -176,6 +176,14 @@ def _explained(error: BaseException) -> str:
             "session.begin():` starts one by itself), so session.begin() refused to start "
             "another. Put the lookups inside the block."
         )
+    if type(error).__name__ == "IntegrityError":
+        return (
+            "\nThe refusal was not turned into an answer. The INSERT is sent when the session "
+            "flushes — at the end of `async with session.begin():`, just before the commit — so "
+            "the IntegrityError comes out of the `async with` itself: put the "
+            "`try: … except IntegrityError:` around the block (or `await session.flush()` inside "
+            "the try)."
+        )
     if "MissingGreenlet" in message or "greenlet_spawn has not been called" in message:
         return (
             "\nAn attribute was read that had to be loaded again: a rollback (or a commit of a "
