@@ -1,9 +1,9 @@
 """Checks for kata 5.7 — transactions in an async app: session.begin(), 409, savepoints.
 
 The app is driven over ASGI inside its lifespan (`app_client`; `app_runs(errors)` where a request
-must be allowed to fail with a 500) and once under uvicorn (`live_server`). Users and posts are
-seeded with the check's own connection once the app has created the tables, and every row is read
-back with it. Besides the answers, each check looks at the transaction statements the request
+must be allowed to fail with a 500) and once under uvicorn (`live_server`). The check creates the
+tables of the given models itself and seeds users and posts with its own connection; every row is
+read back with it. Besides the answers, each check looks at the transaction statements the request
 sent (`queries.transactions`: BEGIN, SAVEPOINT, ROLLBACK TO SAVEPOINT, COMMIT) and at how the
 session's transactions began (the Session's `after_transaction_create` event): through
 `session.begin()`, or by themselves on the first statement (autobegin, when code commits by hand).
