@@ -42,13 +42,10 @@ class Origins:
 
     def __init__(self) -> None:
         self.top: list[str] = []
-        self.nested = 0
 
     def on_create(self, session: Any, transaction: Any) -> None:
         if transaction.parent is None:
             self.top.append(transaction.origin.name)
-        elif transaction.nested:
-            self.nested += 1
 
 
 @pytest.fixture
@@ -69,7 +66,6 @@ class Sent:
     response: httpx.Response
     transactions: list[str] = field(default_factory=list)  # BEGIN, SAVEPOINT sa_savepoint_1, …
     begun: list[str] = field(default_factory=list)  # origins of its top-level transactions
-    nested: int = 0  # savepoints begun with begin_nested()
     inserts: list[tuple[Any, ...]] = field(default_factory=list)  # values of INSERTs it sent
 
     def count(self, kind: str) -> int:
@@ -117,10 +113,9 @@ class App:
         marks = (
             len(self.queries.transactions),
             len(self.origins.top),
-            self.origins.nested,
             len(self.queries.parameters(r"^INSERT")),
             len(self.errors or ()),
-        )
+        )  # where this request's share of each begins
         try:
             response = await self.client.request(method, path, json=body)
         except Exception as exc:
@@ -130,7 +125,7 @@ class App:
             pytest.fail(
                 f"{shown} raised {type(exc).__name__}: {_first_line(exc)}{hint}", pytrace=False
             )
-        for error in (self.errors or [])[marks[4] :]:
+        for error in (self.errors or [])[marks[3] :]:
             if INJECTED_STATEMENT not in str(error):
                 hint = _explained(error)
                 if not hint:
@@ -144,8 +139,7 @@ class App:
             response,
             self.queries.transactions[marks[0] :],
             self.origins.top[marks[1] :],
-            self.origins.nested - marks[2],
-            self.queries.parameters(r"^INSERT")[marks[3] :],
+            self.queries.parameters(r"^INSERT")[marks[2] :],
         )
         if expect is not None and response.status_code != expect:
             pytest.fail(
