@@ -104,3 +104,36 @@ def test_several_databases_in_one_check_and_failures_on_purpose(demo):  # noqa: 
     """
     result, report = demo(checks, *ASYNC)
     result.assert_outcomes(passed=3)
+
+
+def test_statements_failed_on_purpose_and_the_transactions_recorded(demo):  # noqa: F811
+    checks = """
+        import pytest
+        from sqlalchemy import text
+        from sqlalchemy.exc import IntegrityError, OperationalError
+
+        @pytest.fixture
+        async def tables(kata, async_engine):
+            async with async_engine.begin() as connection:
+                await connection.run_sync(kata.Base.metadata.create_all)
+
+        async def test_fail_statements(kata, tables, async_session, db_faults, queries):
+            db_faults.fail_statements(r"^INSERT INTO note", value="boom")
+            await kata.add_note(async_session, "fine")
+            with pytest.raises(OperationalError, match="injected") as raised:
+                await kata.add_note(async_session, "boom")
+            assert not isinstance(raised.value, IntegrityError), "not a constraint"
+            assert db_faults.failed == 1, "one failed"
+            await async_session.rollback()
+            await async_session.execute(text("SELECT 1"))
+            await async_session.commit()  # the check's own transaction: not listed
+            learners = ["BEGIN", "COMMIT", "BEGIN", "ROLLBACK"]  # the failed flush rolled back
+            assert queries.transactions == learners, queries.transactions
+            db_faults.fail_statements(r"^INSERT INTO note", after=1)  # the first one goes through
+            await kata.add_note(async_session, "second")
+            with pytest.raises(OperationalError):
+                await kata.add_note(async_session, "third")
+            assert db_faults.failed == 2, "the one after"
+    """
+    result, report = demo(checks, *ASYNC, kata=ASYNC_KATA)
+    result.assert_outcomes(passed=1)

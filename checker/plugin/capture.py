@@ -236,6 +236,19 @@ class QueryLog:
     def statements(self) -> list[str]:
         return [s.sql for s in self._sent()]
 
+    @property
+    def transactions(self) -> list[str]:
+        """The transaction control the code being graded caused while the check's body ran, in
+        order: BEGIN, COMMIT, ROLLBACK, SAVEPOINT <name>, RELEASE SAVEPOINT <name> and ROLLBACK
+        TO SAVEPOINT <name>, as the engine's events report them (an app's requests included;
+        the check's own reads and the fixtures' work are left out)."""
+        capture = self._capture
+        return [
+            s.sql
+            for s, phase in zip(capture.statements, capture.phases, strict=True)
+            if phase == "call" and s.type == TRANSACTION and s.origin == ORIGIN_LEARNER
+        ]
+
     def matching(self, pattern: str) -> list[str]:
         """Statements matching a regular expression, case-insensitively."""
         regex = re.compile(pattern, re.IGNORECASE)
