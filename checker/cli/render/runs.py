@@ -29,6 +29,7 @@ from checker.results import (
     Statement,
     group_repeats,
 )
+from checker.workbook.legacy import label as advice_label
 
 # outcome -> (plain word, terminal mark)
 _MARKS = {
@@ -145,7 +146,8 @@ def render_check(check: CheckResult, root: Path, same_as_previous: bool = False)
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
     if check.advice:
-        out.print(f"      {'2.0:' if plain else '[cyan]2.0:[/]'} {escape(check.advice)}")
+        tag = f"{advice_label(check.advice)}:"
+        out.print(f"      {tag if plain else f'[cyan]{tag}[/]'} {escape(check.advice)}")
     if check.outcome in (FAILED, LEARNER_ERROR) and check.kind != "todo":
         if check.exchanges:
             _render_exchanges(check)
