@@ -80,6 +80,15 @@ def _verify(request: Request) -> int:
     )
 
 
+def _serve(request: Request) -> int:
+    from checker.cli.commands.serve import serve  # uvicorn runs in its own process
+
+    args = request.args
+    return serve(
+        request.catalog.root, request.kata(), request.target(), args.port, not args.no_reload
+    )
+
+
 def _stubs(request: Request) -> int:
     from checker.cli.commands import maintain
 
@@ -99,6 +108,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "backups": lambda r: files.show_backups(r.catalog, r.as_json),
     "restore": lambda r: files.restore_backup(r.catalog, r.args.which, r.args.yes),
     "solution": lambda r: files.solution(r.catalog, r.kata(), r.args.force),
+    "serve": _serve,
     "verify": _verify,
     "stubs": _stubs,
 }

@@ -26,6 +26,7 @@ COMMANDS = {
     "backups": "list the backups of your files",
     "restore": "put a backed-up file back: checker restore 1.3 (its newest backup) or an id",
     "solution": "show a kata's reference solution and talking points, once the kata passes",
+    "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
 }
@@ -117,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command("hint").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
     command("show").add_argument("kata_id", metavar="N.M", help="the kata id, e.g. 1.3")
+    serve = command("serve")
+    serve.add_argument("kata_id", metavar="N.M", help="the kata whose app to serve, e.g. 5.2")
+    serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    serve.add_argument(
+        "--no-reload", action="store_true", help="do not restart the app when you save"
+    )
     verify = command("verify")
     verify.add_argument("--phase", metavar="N", help="only this phase")
     verify.add_argument(

@@ -14,17 +14,9 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 
-_ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
-
-
-def to_async_url(url: str) -> str:
-    """The same database, through the async driver the workbook teaches for it."""
-    parsed = make_url(url)
-    driver = _ASYNC_DRIVERS[parsed.get_backend_name()]
-    return parsed.set(drivername=driver).render_as_string(hide_password=False)
+from checker.workbook.urls import to_async_url
 
 
 @pytest.fixture
