@@ -111,6 +111,11 @@ SHOW_EXCHANGES = 6
 def _render_exchanges(check: CheckResult) -> None:
     """Each HTTP request the check sent, its answer, and the SQL the app sent meanwhile."""
     out.print(f"      [dim]HTTP requests the check sent: {len(check.exchanges)}[/]")
+    if check.reference_statements is not None:  # a compare_sql check: the count to beat
+        out.print(
+            "      [dim]The reference solution, run on the same check, sent "
+            f"{check.reference_statements} SQL statements[/]"
+        )
     for exchange in check.exchanges[:SHOW_EXCHANGES]:
         body = exchange.body.replace("\n", " ")
         body = body if len(body) <= 120 else body[:119] + "…"
