@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-# TODO: the base mixes in AsyncAttrs (before DeclarativeBase), so every model has awaitable_attrs
+# TODO: the base: class Base(AsyncAttrs, DeclarativeBase), so every model has awaitable_attrs
 class Base(DeclarativeBase):
     pass
 

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncAttrs
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
-# BEGIN SOLUTION the base mixes in AsyncAttrs (before DeclarativeBase), so every model has awaitable_attrs
+# BEGIN SOLUTION the base: class Base(AsyncAttrs, DeclarativeBase), so every model has awaitable_attrs
 # STUB: class Base(DeclarativeBase):
 # STUB:     pass
 class Base(AsyncAttrs, DeclarativeBase):
