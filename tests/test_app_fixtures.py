@@ -241,3 +241,38 @@ def test_a_server_does_not_outlive_a_grader_that_dies(app_book, cli, monkeypatch
         time.sleep(0.05)
     os.kill(pid, 9)
     raise AssertionError("the uvicorn server outlived the grading process that started it")
+
+
+BUDGET_CHECKS = """
+    import pytest
+
+
+    @pytest.mark.compare_sql
+    async def test_one_statement(app_client, queries):
+        \"\"\"Reading a note sends one statement.\"\"\"
+        with queries.budget(1, "GET /notes/1"):
+            await app_client.get("/notes/1")
+"""
+
+
+def test_a_compare_sql_app_check_keeps_the_learners_requests_and_shows_the_reference_count(
+    tmp_path, monkeypatch, cli
+):
+    """The re-run on the reference sends requests of its own: they are not listed as the
+    learner's, and the reference's count is shown beside the learner's requests."""
+    spec = KataSpec(1, "notes", APP_FILES, BUDGET_CHECKS, kind="package")
+    root = write_workbook(tmp_path / "budget", [spec])
+    monkeypatch.setenv("CHECKER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    main = root / "katas/p1_demo/k01_notes/main.py"
+    looked_twice = "    await session.get(Note, note_id + 1)  # one more SELECT\n"
+    main.write_text(
+        main.read_text().replace(
+            "    note = await session.get(Note, note_id)\n",
+            looked_twice + "    note = await session.get(Note, note_id)\n",
+        )
+    )
+    result = cli("kata", "1.1", *db_args())
+    assert result.code == 1, result
+    assert "HTTP requests the check sent: 1" in result.out, result.out
+    assert "The reference solution, run on the same check, sent 1 SQL statements" in result.out

@@ -4,14 +4,18 @@ solutions and checks may use none (`checker verify --static`)."""
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import json
 import textwrap
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import (
     Column,
+    ForeignKey,
     Integer,
     MetaData,
     String,
@@ -20,10 +24,21 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
-from sqlalchemy.orm import Session
+from sqlalchemy.ext.asyncio import (
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Session,
+    joinedload,
+    mapped_column,
+    relationship,
+)
 
-from checker.workbook.legacy import NUDGES, REMOVED, explain, nudges_in, scan
+from checker.workbook.legacy import ASYNC, NUDGES, REMOVED, explain, label, nudges_in, scan
 from tests.conftest import postgres_url
 from tests.factory import KataSpec, write_workbook
 from tests.schema import validate_output
@@ -272,6 +287,10 @@ REMOVED_CASES = {
         lambda e: AsyncSession(create_async_engine("sqlite+aiosqlite://")).query(object),
         "await session.scalars(select(",
     ),
+    "joinedload of a collection without unique()": (
+        lambda e: _joined_collection_without_unique(),
+        "session.scalars(stmt).unique().all()",
+    ),
 }
 
 
@@ -305,6 +324,137 @@ def test_other_errors_get_no_paragraph():
             action()
         except Exception as exc:
             assert explain(exc) is None, f"explain({exc!r}) gave {explain(exc)!r}; expected None"
+
+
+# --- Async pitfalls: IO where nothing awaits it, explained from the exception --------------------
+
+
+class _Base(DeclarativeBase):  # no AsyncAttrs: awaitable_attrs is missing on purpose
+    pass
+
+
+class _Author(_Base):
+    __tablename__ = "author"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str]
+    books: Mapped[list[_Book]] = relationship(back_populates="author")
+
+
+class _Book(_Base):
+    __tablename__ = "book"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("author.id"))
+    author: Mapped[_Author] = relationship(back_populates="books", lazy="raise")
+
+
+def _joined_collection_without_unique() -> None:
+    engine = create_engine("sqlite://")
+    _Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(_Author(name="ann", books=[_Book(), _Book()]))
+        session.commit()
+        session.scalars(select(_Author).options(joinedload(_Author.books))).all()
+
+
+async def _in_async_session(read: Callable, expire_on_commit: bool = False) -> BaseException:
+    """The exception `read(session, author)` raises on an author just loaded (or committed)."""
+    engine = create_async_engine("sqlite+aiosqlite://")
+    try:
+        async with engine.begin() as conn:
+            await conn.run_sync(_Base.metadata.create_all)
+        maker = async_sessionmaker(engine, expire_on_commit=expire_on_commit)
+        async with maker() as session:
+            session.add(_Author(name="ann", books=[_Book()]))
+            await session.commit()
+        async with maker() as session:
+            author = await session.get(_Author, 1)
+            if expire_on_commit:
+                await session.commit()
+            try:
+                result = read(session, author)
+                if asyncio.iscoroutine(result):
+                    await result
+            except Exception as exc:
+                return exc
+    finally:
+        await engine.dispose()
+    raise AssertionError(f"{read} raised nothing")
+
+
+def _sync_engine_on_an_async_driver() -> BaseException:
+    with warnings.catch_warnings():  # the driver's coroutine, never awaited, warns
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            with create_engine("sqlite+aiosqlite://").connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except Exception as exc:
+            return exc
+    raise AssertionError("a sync engine on aiosqlite worked")
+
+
+def _lazy_load() -> BaseException:
+    return asyncio.run(_in_async_session(lambda session, author: author.books))
+
+
+def _expired_after_commit() -> BaseException:
+    return asyncio.run(_in_async_session(lambda s, author: author.name, expire_on_commit=True))
+
+
+def _lazy_raise() -> BaseException:
+    async def book_author(session: AsyncSession, author: _Author) -> None:
+        book = (await session.scalars(select(_Book))).one()
+        book.author  # noqa: B018 - the read is the point
+
+    return asyncio.run(_in_async_session(book_author))
+
+
+def _no_async_attrs() -> BaseException:
+    return asyncio.run(_in_async_session(lambda session, author: author.awaitable_attrs.books))
+
+
+ASYNC_CASES = {
+    "a lazy relationship read in an AsyncSession": (_lazy_load, ASYNC[0], "StatementError"),
+    "a column expired by commit": (_expired_after_commit, ASYNC[0], "StatementError"),
+    "a sync Engine on an async driver": (_sync_engine_on_an_async_driver, ASYNC[1], None),
+    "lazy='raise'": (_lazy_raise, ASYNC[2], "InvalidRequestError"),
+    "awaitable_attrs without AsyncAttrs": (_no_async_attrs, ASYNC[3], "AttributeError"),
+}
+
+
+# The failed IO leaves the driver's coroutine unawaited; it warns when collected.
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+@pytest.mark.parametrize(("make", "entry", "raised"), ASYNC_CASES.values(), ids=ASYNC_CASES)
+def test_an_async_pitfall_is_explained(make, entry, raised):
+    exc = make()
+    if raised:
+        assert type(exc).__name__ == raised, f"{exc!r}: SQLAlchemy raises something else now"
+    assert explain(exc) == entry.advice, f"explain({exc!r}) gave {explain(exc)!r}"
+    assert label(entry.advice) == "async"
+    del exc
+    gc.collect()  # here, under the filter, not in a later test
+
+
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
+def test_missing_greenlet_says_why_and_what_to_do():
+    """The paragraph a learner reads after a lazy load in async code names the error, says why
+    it happens and what to write instead."""
+    advice = explain(_lazy_load())
+    assert advice is not None
+    for words in (
+        "MissingGreenlet",
+        "an attribute access cannot be awaited",
+        "selectinload(",
+        "awaitable_attrs",
+        "expire_on_commit=False",
+    ):
+        assert words in advice, f"{words!r} missing from: {advice}"
+    assert "\n" not in advice, "one paragraph: the renderer indents a single line"
+    gc.collect()
+
+
+def test_every_async_entry_is_exercised_and_removed_apis_keep_their_label():
+    assert {entry.advice for _, entry, _ in ASYNC_CASES.values()} == {e.advice for e in ASYNC}
+    assert {label(entry.advice) for entry in REMOVED} == {"2.0"}
 
 
 # --- Through the CLI, on a workbook of the tests' own -------------------------------------------

@@ -19,6 +19,7 @@ from checker.results import (
     RunResult,
     Statement,
 )
+from checker.workbook.legacy import ASYNC, REMOVED
 from tests.schema import validate_output
 
 SENT = (
@@ -98,3 +99,17 @@ def test_a_pass_on_sqlite_with_postgres_checks_says_so_everywhere(capsys):
     data = run.to_json()
     validate_output(data, "run")
     assert data["katas"][0]["headline"] == "passed on SQLite — 1 check needs Postgres"
+
+
+def test_an_explanation_is_labelled_by_what_it_explains(capsys):
+    removed = next(entry.advice for entry in REMOVED if "Engine.execute()" in entry.advice)
+    render.render_kata_result(
+        result(
+            make("old", LEARNER_ERROR, "Your code raised AttributeError", advice=removed),
+            make("lazy", LEARNER_ERROR, "Your code raised StatementError", advice=ASYNC[0].advice),
+        ),
+        Path("."),
+    )
+    out = " ".join(capsys.readouterr().out.split())  # the renderer wraps long lines
+    assert "2.0: SQLAlchemy 2.0 removed Engine.execute()" in out, out
+    assert "async: MissingGreenlet: reading an attribute needed the database" in out, out

@@ -156,7 +156,9 @@ class GradingHooks:
         if result is not None:
             result["statements"] = [s.__dict__ for s in state.capture.statements]
             result["statements_dropped"] = state.capture.dropped
-            result["exchanges"] = state.exchanges
+            # A copy: a compare_sql re-run on the reference records its own requests in
+            # state.exchanges, which must not join the learner's.
+            result["exchanges"] = list(state.exchanges)
             if result["outcome"] == FAILED and item.get_closest_marker("compare_sql"):
                 result["reference_statements"] = _count_on_reference(item, nextitem, state)
             if result["outcome"] not in (PASSED, SKIPPED, NEEDS_POSTGRES):

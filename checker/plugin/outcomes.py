@@ -36,7 +36,7 @@ class Failure:
     kind: str
     message: str
     where: str | None
-    advice: str | None = None  # an API SQLAlchemy 2.0 removed: its replacement (legacy.explain)
+    advice: str | None = None  # a removed API or an async pitfall explained (legacy.explain)
 
 
 @dataclass(frozen=True)

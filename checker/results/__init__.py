@@ -132,7 +132,7 @@ class CheckResult:
     reference_statements: int | None = None  # compare_sql checks, when they fail
     comparison: dict[str, Any] | None = None  # a result ladder's details (checker.plugin.compare)
     exchanges: tuple[Exchange, ...] = ()  # the HTTP requests the check sent to an app
-    advice: str | None = None  # for an API SQLAlchemy 2.0 removed: its replacement, and why
+    advice: str | None = None  # a removed API (its replacement) or an async pitfall, and why
 
     @property
     def ok(self) -> bool:

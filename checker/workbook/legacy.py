@@ -7,6 +7,8 @@
   (`select([...])` is here too: it parses, so the line can point at it, though it fails.)
 - `REMOVED`: APIs that 2.0 removed, recognised by the exception they raise; `explain()` gives
   the paragraph the learner reads under the failed check (or the import error).
+- `ASYNC`: errors of async code whose message hides the cause (`MissingGreenlet`: IO where
+  nothing can await it), recognised and explained the same way; `label()` tells the two apart.
 
 `checker verify --static` runs `scan()` on the solutions, their stubs and the checks: the
 workbook itself is written in 2.0 style. Nothing here imports SQLAlchemy: the exceptions are
@@ -228,6 +230,7 @@ class Removed:
     message: str  # a regular expression searched in str(exception)
     advice: str  # a short paragraph: what was removed, why, and the 2.0 form
     raised_in: str | None = None  # a regular expression the innermost frame's file must match
+    passed_through: str | None = None  # a regular expression some frame's file must match
 
 
 _TEXT = (
@@ -324,25 +327,94 @@ REMOVED: tuple[Removed, ...] = (
         "`with Session(engine) as session, session.begin():`, which commits when the block ends "
         "and rolls back on an exception.",
     ),
+    Removed(
+        "InvalidRequestError",
+        r"The unique\(\) method must be invoked on this Result",
+        "joinedload() of a collection repeats each parent row once per child, and since "
+        "SQLAlchemy 2.0 the result no longer drops the repeats for you (the 1.x Query did): call "
+        ".unique() before taking the objects, session.scalars(stmt).unique().all(), or load the "
+        "collection with selectinload(), which needs no unique().",
+    ),
+)
+
+# --- Async code: errors whose message hides the cause -------------------------------------------
+
+# An attribute read reaches the database through the ORM's attribute machinery: a lazy
+# relationship (orm/strategies.py) or an expired column (orm/loading.py), both under
+# orm/attributes.py. A sync Engine on an async driver fails without passing there.
+_ATTRIBUTE_ACCESS = r"sqlalchemy[/\\]orm[/\\]attributes\.py"
+
+ASYNC: tuple[Removed, ...] = (
+    Removed(
+        "SQLAlchemyError",  # MissingGreenlet itself, or the StatementError that wraps it
+        r"greenlet_spawn has not been called",
+        "MissingGreenlet: reading an attribute needed the database, a relationship nobody loaded "
+        "or a column that commit() expired, so SQLAlchemy tried to send a SELECT from inside the "
+        "attribute access. Under asyncio every IO must be awaited, and an attribute access "
+        "cannot be awaited, so the load fails instead. Load what you will read in the awaited "
+        "query that loads the object: select(Post).options(selectinload(Post.comments), "
+        "joinedload(Post.author)), or session.get(Post, id, options=[...]). For an object "
+        "already in hand: await obj.awaitable_attrs.comments (the base mixes in AsyncAttrs) or "
+        "await session.refresh(obj, ['comments']). Make sessions with "
+        "async_sessionmaker(engine, expire_on_commit=False) so that commit() expires nothing, "
+        "and mark relationships lazy='raise' so that a forgotten load names itself.",
+        passed_through=_ATTRIBUTE_ACCESS,
+    ),
+    Removed(
+        "SQLAlchemyError",
+        r"greenlet_spawn has not been called",
+        "MissingGreenlet: sync SQLAlchemy code ran on an async driver (aiosqlite, asyncpg), so "
+        "the driver's coroutine had nothing to await it. Make the engine with "
+        "create_async_engine() and sessions with async_sessionmaker(), await their methods "
+        "(await session.execute(stmt)), and run sync-only code such as metadata.create_all "
+        "through await conn.run_sync(...).",
+    ),
+    Removed(
+        "InvalidRequestError",
+        r"is not available due to lazy='raise",
+        "The relationship is declared lazy='raise' (or the query applied raiseload()), so "
+        "reading it before it was loaded is refused rather than sending a SELECT behind your "
+        "back, which async code could not await anyway (MissingGreenlet). Load it in the query "
+        "that loads its parent: .options(selectinload(Post.comments)) for a collection, "
+        "joinedload(Post.author) for a single object, chained for the next level: "
+        "selectinload(Post.comments).joinedload(Comment.author).",
+    ),
+    Removed(
+        "AttributeError",
+        r"object has no attribute 'awaitable_attrs'",
+        "awaitable_attrs comes from the AsyncAttrs mixin: declare the base as "
+        "class Base(AsyncAttrs, DeclarativeBase), and `await obj.awaitable_attrs.posts` loads "
+        "the attribute inside an await.",
+    ),
 )
 
 
-def _innermost_file(exc: BaseException) -> str:
-    frames = list(traceback.walk_tb(exc.__traceback__))
-    return frames[-1][0].f_code.co_filename if frames else ""
+def _files(exc: BaseException) -> list[str]:
+    """The file of each frame of `exc`'s traceback, outermost first."""
+    return [frame.f_code.co_filename for frame, _ in traceback.walk_tb(exc.__traceback__)]
 
 
 def explain(exc: BaseException) -> str | None:
-    """The paragraph for an exception raised by an API SQLAlchemy 2.0 removed, or None."""
+    """The paragraph for an exception raised by an API SQLAlchemy 2.0 removed, or by async code
+    doing IO where nothing awaits it; None for any other exception."""
     names = {cls.__name__ for cls in type(exc).__mro__}
     text = str(exc)
-    for entry in REMOVED:
+    for entry in (*REMOVED, *ASYNC):
         if entry.exception not in names or not re.search(entry.message, text):
             continue
-        if entry.raised_in and not re.search(entry.raised_in, _innermost_file(exc)):
+        files = _files(exc)
+        if entry.raised_in and not (files and re.search(entry.raised_in, files[-1])):
+            continue
+        if entry.passed_through and not any(re.search(entry.passed_through, f) for f in files):
             continue
         return entry.advice
     return None
+
+
+def label(advice: str) -> str:
+    """What a paragraph from explain() is about, for the line that shows it: "async" for an
+    async pitfall, "2.0" for a removed API."""
+    return "async" if any(advice == entry.advice for entry in ASYNC) else "2.0"
 
 
 def nudges_in(texts: Mapping[str, str], tree_name: str = "") -> tuple[Nudge, ...]:

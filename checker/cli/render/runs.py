@@ -29,6 +29,7 @@ from checker.results import (
     Statement,
     group_repeats,
 )
+from checker.workbook.legacy import label as advice_label
 
 # outcome -> (plain word, terminal mark)
 _MARKS = {
@@ -110,6 +111,11 @@ SHOW_EXCHANGES = 6
 def _render_exchanges(check: CheckResult) -> None:
     """Each HTTP request the check sent, its answer, and the SQL the app sent meanwhile."""
     out.print(f"      [dim]HTTP requests the check sent: {len(check.exchanges)}[/]")
+    if check.reference_statements is not None:  # a compare_sql check: the count to beat
+        out.print(
+            "      [dim]The reference solution, run on the same check, sent "
+            f"{check.reference_statements} SQL statements[/]"
+        )
     for exchange in check.exchanges[:SHOW_EXCHANGES]:
         body = exchange.body.replace("\n", " ")
         body = body if len(body) <= 120 else body[:119] + "…"
@@ -145,7 +151,8 @@ def render_check(check: CheckResult, root: Path, same_as_previous: bool = False)
     if check.where:
         out.print(f"      [dim]at[/] {escape(clickable(check.where, root))}")
     if check.advice:
-        out.print(f"      {'2.0:' if plain else '[cyan]2.0:[/]'} {escape(check.advice)}")
+        tag = f"{advice_label(check.advice)}:"
+        out.print(f"      {tag if plain else f'[cyan]{tag}[/]'} {escape(check.advice)}")
     if check.outcome in (FAILED, LEARNER_ERROR) and check.kind != "todo":
         if check.exchanges:
             _render_exchanges(check)
