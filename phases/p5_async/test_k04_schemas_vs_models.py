@@ -711,9 +711,15 @@ async def test_each_page_is_two_statements(app_client, engine, queries):
     cursor = None
     for number in range(3):
         query = f"?limit=4&cursor={cursor}" if cursor is not None else "?limit=4"
-        with queries.budget(2, f"GET /users{query} (page {number + 1}, four users)"):
+        shown = f"GET /users{query} (page {number + 1}, four users)"
+        with queries.budget(2, shown), queries.during() as sent:
             page, _, _ = await get_page(app_client, 4, cursor)
         cursor = page["next_cursor"]
+        pages = [sql for sql in sent if not re.search(r"\bcount\s*\(", sql, re.IGNORECASE)]
+        assert pages and all(re.search(r"\b(LIMIT|FETCH)\b", sql, re.I) for sql in pages), (
+            f"{shown} sent {pages}; expected the page's SELECT to carry a LIMIT (limit + 1): "
+            "the database sends only the rows of the page, not every user for the app to slice."
+        )
     assert cursor is None, f"After three pages of four, next_cursor is {cursor!r}; expected null."
 
 

@@ -45,8 +45,8 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 @app.post("/users", status_code=201)
 async def create_user(body: UserCreate, session: SessionDep) -> UserRead:
     """A new user, their password stored as its hash; 409 when the username is taken."""
-    # TODO: hash the password, add the User and commit; IntegrityError: roll back, 409 naming the username; return UserRead.model_validate(user)
-    raise NotImplementedError('hash the password, add the User and commit; IntegrityError: roll back, 409 naming the username; return UserRead.model_validate(user)')
+    # TODO: hash the password, add the User and commit; IntegrityError: 409 naming the username; return UserRead.model_validate(user)
+    raise NotImplementedError('hash the password, add the User and commit; IntegrityError: 409 naming the username; return UserRead.model_validate(user)')
 
 
 @app.get("/users/{user_id}", response_model=UserRead)

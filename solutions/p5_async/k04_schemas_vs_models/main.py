@@ -49,7 +49,7 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
 @app.post("/users", status_code=201)
 async def create_user(body: UserCreate, session: SessionDep) -> UserRead:
     """A new user, their password stored as its hash; 409 when the username is taken."""
-    # BEGIN SOLUTION hash the password, add the User and commit; IntegrityError: roll back, 409 naming the username; return UserRead.model_validate(user)
+    # BEGIN SOLUTION hash the password, add the User and commit; IntegrityError: 409 naming the username; return UserRead.model_validate(user)
     # Argon2 is a tenth of a second of CPU on purpose: in a worker thread, the event loop goes on
     # serving the other requests meanwhile.
     password_hash = await asyncio.to_thread(hash_password, body.password)
@@ -63,8 +63,9 @@ async def create_user(body: UserCreate, session: SessionDep) -> UserRead:
     try:
         await session.commit()
     except IntegrityError:
-        await session.rollback()
-        # Not str(error): its text lists the INSERT's parameters, the new hash among them.
+        # No rollback needed: the session is not used again, and closing it (get_session) rolls
+        # the failed transaction back. Not str(error) either: it lists the INSERT's parameters,
+        # the new hash among them.
         raise HTTPException(409, detail=f"the username {body.username!r} is taken") from None
     return UserRead.model_validate(user)
     # END SOLUTION
