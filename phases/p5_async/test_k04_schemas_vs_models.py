@@ -717,8 +717,9 @@ async def test_each_page_is_two_statements(app_client, engine, queries):
         cursor = page["next_cursor"]
         pages = [sql for sql in sent if not re.search(r"\bcount\s*\(", sql, re.IGNORECASE)]
         assert pages and all(re.search(r"\b(LIMIT|FETCH)\b", sql, re.I) for sql in pages), (
-            f"{shown} sent {pages}; expected the page's SELECT to carry a LIMIT (limit + 1): "
-            "the database sends only the rows of the page, not every user for the app to slice."
+            f"{shown} sent {pages} besides the count; expected every SELECT of users to carry a "
+            "LIMIT (limit + 1): the database sends only the rows of the page, not every user for "
+            "the app to slice or to count (the total is one count(*))."
         )
     assert cursor is None, f"After three pages of four, next_cursor is {cursor!r}; expected null."
 
