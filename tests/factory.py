@@ -33,7 +33,7 @@ class KataSpec:
 
     def entry(self) -> str:
         files = ""
-        if self.kind == "package":
+        if self.kind in ("package", "alembic"):
             files = f"files = {sorted(self.solution)!r}\n".replace("'", '"')
         return (
             textwrap.dedent(f"""
@@ -52,7 +52,8 @@ class KataSpec:
 
     def write_files(self, tree: Path, texts: dict[str, str]) -> None:
         for name, text in texts.items():
-            path = tree / "p1_demo" / (f"{self.stem}/{name}" if self.kind == "package" else name)
+            folder = self.kind in ("package", "alembic")
+            path = tree / "p1_demo" / (f"{self.stem}/{name}" if folder else name)
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(textwrap.dedent(text).lstrip("\n"))
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from checker.plugin import (
+    alembic_fixtures,
     app_fixtures,
     async_fixtures,
     capture,
@@ -82,6 +83,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.pluginmanager.register(fixtures, "checker-fixtures")
     config.pluginmanager.register(async_fixtures, "checker-async-fixtures")
     config.pluginmanager.register(app_fixtures, "checker-app-fixtures")
+    config.pluginmanager.register(alembic_fixtures, "checker-alembic-fixtures")
     config.pluginmanager.register(fault_fixtures, "checker-fault-fixtures")
     config.pluginmanager.register(pool_watch, "checker-pool-watch")
     config.pluginmanager.register(GradingHooks(state), "checker-grading")

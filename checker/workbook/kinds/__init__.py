@@ -58,8 +58,11 @@ def kinds() -> dict[str, Kind]:
     found: dict[str, Kind] = {}
     for module in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{module.name}")
-    for subclass in Kind.__subclasses__():
+    pending = list(Kind.__subclasses__())
+    while pending:  # a kind may build on another (alembic on package)
+        subclass = pending.pop()
         found[subclass.name] = subclass()
+        pending.extend(subclass.__subclasses__())
     return found
 
 

@@ -1,0 +1,268 @@
+"""The `migrations` fixture, for `alembic` katas: the graded Alembic project driven through
+Alembic's Python API (`alembic.command`) on the check's own database.
+
+    def test_round_trip(migrations):
+        migrations.upgrade("head")
+        assert "user_account" in migrations.schema().tables, migrations.describe()
+        migrations.downgrade("base")
+
+The URL is injected into the project's `Config` (`sqlalchemy.url`), as `env.py` should allow; the
+project's own `alembic.ini` is read, so its `script_location` and `prepend_sys_path` are graded
+too. Commands run with the project folder as the working directory, and whatever modules the
+project imported (its models) are forgotten afterwards, so that two katas, or the learner's tree
+and the reference, never share a `models` module. Every statement a command sends is recorded,
+with its origin, like any other: `migrations.ddl` is what the last command sent.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import pytest
+from sqlalchemy import MetaData, create_engine, inspect, text
+from sqlalchemy.engine import Engine
+
+from checker.plugin.fixtures import run_state
+from checker.plugin.run_state import kata_of
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    default: str | None
+
+
+@dataclass
+class Table:
+    name: str
+    columns: dict[str, Column] = field(default_factory=dict)
+    primary_key: tuple[str, ...] = ()
+    foreign_keys: list[dict[str, Any]] = field(default_factory=list)
+    unique: list[dict[str, Any]] = field(default_factory=list)
+    indexes: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class Schema:
+    """What a database holds, read back with `inspect()`: tables (with columns, keys, constraints
+    and indexes, by name), and on Postgres its enum types and sequences."""
+
+    tables: dict[str, Table] = field(default_factory=dict)
+    enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sequences: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if not self.tables and not self.enums and not self.sequences:
+            return "(an empty database)"
+        lines = []
+        for table in self.tables.values():
+            lines.append(f"table {table.name}")
+            for column in table.columns.values():
+                null = "NULL" if column.nullable else "NOT NULL"
+                default = f" DEFAULT {column.default}" if column.default is not None else ""
+                lines.append(f"  {column.name} {column.type} {null}{default}")
+            if table.primary_key:
+                lines.append(f"  PRIMARY KEY ({', '.join(table.primary_key)})")
+            for fk in table.foreign_keys:
+                on_delete = (fk.get("options") or {}).get("ondelete")
+                action = f" ON DELETE {on_delete}" if on_delete else ""
+                lines.append(
+                    f"  FOREIGN KEY {fk.get('name') or '(unnamed)'} "
+                    f"({', '.join(fk['constrained_columns'])}) -> {fk['referred_table']}"
+                    f"({', '.join(fk['referred_columns'])}){action}"
+                )
+            for unique in table.unique:
+                lines.append(
+                    f"  UNIQUE {unique.get('name') or '(unnamed)'} "
+                    f"({', '.join(unique['column_names'])})"
+                )
+            for index in table.indexes:
+                kind = "UNIQUE INDEX" if index.get("unique") else "INDEX"
+                columns = ", ".join(str(c) for c in index["column_names"])
+                lines.append(f"  {kind} {index.get('name')} ({columns})")
+            for check in table.checks:
+                lines.append(f"  CHECK {check.get('name') or '(unnamed)'} ({check.get('sqltext')})")
+        for name, values in self.enums.items():
+            lines.append(f"type {name} AS ENUM ({', '.join(repr(v) for v in values)})")
+        for name in self.sequences:
+            lines.append(f"sequence {name}")
+        return "\n".join(lines)
+
+
+def read_schema(engine: Engine) -> Schema:
+    """The schema as the database has it (alembic_version included: it is part of the truth)."""
+    found = inspect(engine)
+    schema = Schema()
+    for name in sorted(found.get_table_names()):
+        table = Table(name)
+        for column in found.get_columns(name):
+            default = column.get("default")
+            table.columns[column["name"]] = Column(
+                column["name"],
+                str(column["type"]),
+                bool(column["nullable"]),
+                None if default is None else str(default),
+            )
+        table.primary_key = tuple(found.get_pk_constraint(name).get("constrained_columns") or ())
+        table.foreign_keys = [dict(fk) for fk in found.get_foreign_keys(name)]
+        table.unique = [dict(u) for u in found.get_unique_constraints(name)]
+        table.indexes = [dict(i) for i in found.get_indexes(name)]
+        try:
+            table.checks = [dict(c) for c in found.get_check_constraints(name)]
+        except NotImplementedError:
+            table.checks = []
+        schema.tables[name] = table
+    if engine.dialect.name == "postgresql":
+        postgres: Any = found  # PGInspector: get_enums is its own
+        enums = postgres.get_enums()
+        schema.enums = {e["name"]: tuple(e["labels"]) for e in enums if e.get("visible", True)}
+        schema.sequences = tuple(sorted(found.get_sequence_names()))
+    return schema
+
+
+class Migrations:
+    """The graded Alembic project on this check's database."""
+
+    def __init__(self, project: Path, url: str, on_call: Any, capture: Any = None) -> None:
+        self.project = project
+        self.url = url
+        self._on_call = on_call  # marks the learner's code as called: its errors are theirs
+        self._capture = capture
+        self.ddl: list[str] = []
+        self._engine = create_engine(url)
+
+    def config(self) -> Any:
+        """A fresh `alembic.config.Config` from the project's alembic.ini, with this check's URL."""
+        from alembic.config import Config
+
+        config = Config(str(self.project / "alembic.ini"))
+        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        return config
+
+    @contextmanager
+    def _in_project(self) -> Iterator[None]:
+        """Run inside the project folder, and forget the modules it imported afterwards."""
+        before_modules = set(sys.modules)
+        before_path = list(sys.path)
+        cwd = os.getcwd()
+        os.chdir(self.project)
+        try:
+            yield
+        finally:
+            os.chdir(cwd)
+            sys.path[:] = before_path
+            for name in set(sys.modules) - before_modules:
+                module = sys.modules.get(name)
+                file = getattr(module, "__file__", None) or ""
+                if file and Path(file).resolve().is_relative_to(self.project.resolve()):
+                    del sys.modules[name]
+
+    def _run(self, command: str, *args: Any, **kwargs: Any) -> Any:
+        from alembic import command as commands
+
+        self._on_call()
+        capture = self._capture
+        start = len(capture.statements) if capture else 0
+        with self._in_project():
+            try:
+                return getattr(commands, command)(self.config(), *args, **kwargs)
+            finally:
+                if capture:
+                    self.ddl = [s.sql for s in capture.statements[start:] if s.type == "sql"]
+
+    def module(self, name: str = "models") -> ModuleType:
+        """One of the project's modules (its models), loaded afresh from its file, as env.py
+        imports it: `migrations.module().Base.metadata`."""
+        self._on_call()
+        path = self.project / f"{name.replace('.', '/')}.py"
+        spec = importlib.util.spec_from_file_location(f"_graded_project_{name}", path)
+        if spec is None or spec.loader is None:
+            raise FileNotFoundError(f"the project has no module {name!r} ({path.name})")
+        loaded = importlib.util.module_from_spec(spec)
+        with self._in_project():
+            sys.path.insert(0, str(self.project))
+            spec.loader.exec_module(loaded)
+        return loaded
+
+    def upgrade(self, revision: str = "head") -> None:
+        self._run("upgrade", revision)
+
+    def downgrade(self, revision: str = "base") -> None:
+        self._run("downgrade", revision)
+
+    def stamp(self, revision: str) -> None:
+        self._run("stamp", revision)
+
+    def script(self) -> Any:
+        """The project's revision graph (`alembic.script.ScriptDirectory`)."""
+        from alembic.script import ScriptDirectory
+
+        self._on_call()
+        with self._in_project():
+            return ScriptDirectory.from_config(self.config())
+
+    def heads(self) -> list[str]:
+        return list(self.script().get_heads())
+
+    def revisions(self) -> list[str]:
+        """Every revision id, from base to head."""
+        return [r.revision for r in reversed(list(self.script().walk_revisions()))]
+
+    def current(self) -> tuple[str, ...]:
+        """The revisions the database is at (its alembic_version rows)."""
+        from alembic.runtime.migration import MigrationContext
+
+        with self._engine.connect() as connection:
+            return tuple(MigrationContext.configure(connection).get_current_heads())
+
+    def schema(self) -> Schema:
+        self._engine.dispose()  # a fresh look: no cached reflection
+        return read_schema(self._engine)
+
+    def describe(self) -> str:
+        return self.schema().describe()
+
+    def compare(self, metadata: MetaData) -> list[Any]:
+        """What autogenerate would change to make the database match `metadata` (the models):
+        an empty list when the migrations and the models agree."""
+        from alembic.autogenerate import compare_metadata
+        from alembic.runtime.migration import MigrationContext
+
+        with self._engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return list(compare_metadata(context, metadata))
+
+    def execute(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+        """Run SQL as the check (seed rows before an upgrade, read them after)."""
+        with self._engine.begin() as connection:
+            result = connection.execute(text(sql), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+
+@pytest.fixture
+def migrations(request: pytest.FixtureRequest, db_url: str) -> Iterator[Migrations]:
+    """The graded Alembic project (learner's, reference or mutant) on this check's database."""
+    state = run_state(request.config)
+    kata, root = kata_of(request.path)
+    project = state.learner_code(kata, root)
+    runner = Migrations(project, db_url, state.mark_learner_called, state.capture)
+    try:
+        yield runner
+    finally:
+        runner.close()
