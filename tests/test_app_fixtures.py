@@ -276,3 +276,19 @@ def test_a_compare_sql_app_check_keeps_the_learners_requests_and_shows_the_refer
     assert result.code == 1, result
     assert "HTTP requests the check sent: 1" in result.out, result.out
     assert "The reference solution, run on the same check, sent 1 SQL statements" in result.out
+
+
+def test_a_live_server_names_the_exception_it_logged(tmp_path: Path):
+    from checker.plugin.live_server import LiveServer
+
+    log = tmp_path / "server.log"
+    server = LiveServer("http://127.0.0.1:1", None, tmp_path, log, tmp_path / "sql")  # type: ignore[arg-type]
+    log.write_text("INFO:     Started\nERROR:    Exception in ASGI application\n")
+    assert server.logged_exception(wait=0) == "", "log levels are not exceptions"
+    log.write_text(
+        "ERROR:    Exception in ASGI application\nTraceback (most recent call last):\n"
+        '  File "main.py", line 3\n'
+        "sqlalchemy.exc.IntegrityError: (sqlite3.IntegrityError) UNIQUE constraint failed\n"
+        "OSError: [Errno 98] address in use\n"
+    )
+    assert server.logged_exception(wait=0) == "OSError: [Errno 98] address in use"

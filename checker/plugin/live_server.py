@@ -12,6 +12,7 @@ from __future__ import annotations
 import ctypes
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -31,6 +32,9 @@ from checker.workbook.kinds import LEARNER_TREE, files_of
 if TYPE_CHECKING:
     import httpx
 
+# A traceback's last line: a dotted class name with a lowercase letter in it (so not a log
+# level such as "ERROR:"), then ": ".
+_EXCEPTION_LINE = re.compile(r"(?:[a-z_]\w*\.)*[A-Z]\w*[a-z]\w*: ")
 READY_TIMEOUT = 15.0  # seconds for the app to import and start serving
 STOP_TIMEOUT = 3.0  # seconds between SIGTERM and SIGKILL
 _PR_SET_PDEATHSIG = 1
@@ -102,6 +106,16 @@ class LiveServer:
             return self.log.read_text(encoding="utf-8", errors="replace")
         except OSError:
             return ""
+
+    def logged_exception(self, wait: float = 1.0) -> str:
+        """The last exception the server logged ("IntegrityError: …"), or "" if none: what a 500
+        it answered was about. Its log may lag the response a little, so wait up to `wait` s."""
+        deadline = time.monotonic() + wait
+        while True:
+            raised = [line for line in self.output().splitlines() if _EXCEPTION_LINE.match(line)]
+            if raised or time.monotonic() >= deadline:
+                return raised[-1] if raised else ""
+            time.sleep(0.05)
 
 
 def _signal_group(pid: int, number: int) -> None:

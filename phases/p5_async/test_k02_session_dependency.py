@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import httpx
@@ -82,18 +81,13 @@ def _explained(exc: BaseException) -> str:
     return ""
 
 
-_EXCEPTION_LINE = re.compile(r"(?:[a-z_]\w*\.)*[A-Z][a-z]\w*: ")  # a traceback's last line
-
-
 def _server_error(server: Any) -> str:
-    """The exception a live server logged for a 500 (its log may lag the response a little)."""
-    for _ in range(20):
-        raised = [line for line in server.output().splitlines() if _EXCEPTION_LINE.match(line)]
-        if raised:
-            hint = _explained(MissingGreenlet()) if "MissingGreenlet" in raised[-1] else ""
-            return f"\nThe server logged: {raised[-1][:300]}{hint}"
-        time.sleep(0.05)
-    return ""
+    """The exception a live server logged for a 500, explained if it is MissingGreenlet."""
+    logged = server.logged_exception()
+    if not logged:
+        return ""
+    hint = _explained(MissingGreenlet()) if "MissingGreenlet" in logged else ""
+    return f"\nThe server logged: {logged[:300]}{hint}"
 
 
 async def call(

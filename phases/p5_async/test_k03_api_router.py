@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 from typing import Any
 
 import httpx
@@ -147,17 +146,10 @@ async def _paths(client: httpx.AsyncClient) -> dict[str, Any]:
         return {}
 
 
-_EXCEPTION_LINE = re.compile(r"(?:[a-z_]\w*\.)*[A-Z][a-z]\w*: ")  # a traceback's last line
-
-
 def _server_error(server: Any) -> str:
-    """The exception a live server logged for a 500 (its log may lag the response a little)."""
-    for _ in range(20):
-        raised = [line for line in server.output().splitlines() if _EXCEPTION_LINE.match(line)]
-        if raised:
-            return f"\nThe server logged: {raised[-1][:300]}"
-        time.sleep(0.05)
-    return ""
+    """The exception a live server logged for a 500."""
+    logged = server.logged_exception()
+    return f"\nThe server logged: {logged[:300]}" if logged else ""
 
 
 async def _diagnosis(

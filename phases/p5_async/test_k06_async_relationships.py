@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import re
-import time
 import traceback
 from pathlib import Path
 from types import SimpleNamespace
@@ -221,24 +220,19 @@ async def call(
     return response
 
 
-_EXCEPTION_LINE = re.compile(r"(?:[a-z_]\w*\.)*[A-Z][a-z]\w*: ")  # a traceback's last line
-
-
 def _server_error(server: Any) -> str:
-    """The exception a live server logged for a 500 (its log may lag the response a little)."""
-    for _ in range(20):
-        raised = [line for line in server.output().splitlines() if _EXCEPTION_LINE.match(line)]
-        if raised:
-            hint = ""
-            if "MissingGreenlet" in raised[-1]:
-                hint = (
-                    "\nMissingGreenlet: an attribute nobody loaded was read while building the "
-                    "answer, and under asyncio that load cannot run (an attribute access cannot "
-                    "be awaited). Load it in the route's query with a loader option."
-                )
-            return f"\nThe server logged: {raised[-1][:300]}{hint}"
-        time.sleep(0.05)
-    return ""
+    """The exception a live server logged for a 500, explained if it is MissingGreenlet."""
+    logged = server.logged_exception()
+    if not logged:
+        return ""
+    hint = ""
+    if "MissingGreenlet" in logged:
+        hint = (
+            "\nMissingGreenlet: an attribute nobody loaded was read while building the "
+            "answer, and under asyncio that load cannot run (an attribute access cannot "
+            "be awaited). Load it in the route's query with a loader option."
+        )
+    return f"\nThe server logged: {logged[:300]}{hint}"
 
 
 def _path_of(keys: list[Any]) -> str:

@@ -14,8 +14,6 @@ conflict: it must stay a 500 and leave nothing written.
 from __future__ import annotations
 
 import json
-import re
-import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -606,17 +604,11 @@ async def test_same_create_at_once_gives_one_201_and_409s(app_runs, blog, engine
 
 # --------------------------------------------------------------------------- uvicorn
 
-_EXCEPTION_LINE = re.compile(r"(?:[a-z_]\w*\.)*[A-Z][a-z]\w*: ")  # a traceback's last line
-
 
 def _server_error(server: Any) -> str:
-    """The exception a live server logged for a 500 (its log may lag the response a little)."""
-    for _ in range(20):
-        raised = [line for line in server.output().splitlines() if _EXCEPTION_LINE.match(line)]
-        if raised:
-            return f"\nThe server logged: {raised[-1][:300]}"
-        time.sleep(0.05)
-    return ""
+    """The exception a live server logged for a 500."""
+    logged = server.logged_exception()
+    return f"\nThe server logged: {logged[:300]}" if logged else ""
 
 
 async def test_under_uvicorn(tables, live_server, engine):
