@@ -52,9 +52,7 @@ class Answer:
         """The kata's solution files with this answer's edits made."""
         files = files_of(self.kata)
         texts = files.read(ROOT / SOLUTION_TREE)
-        target = files.relative[0]
-        if self.file is not None:
-            target = f"{files.entry}/{self.file}" if files.is_package else target
+        target = files.file_named(self.file)
         text = texts[target]
         for find, replace in self.edits:
             count = text.count(find)

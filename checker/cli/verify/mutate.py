@@ -10,13 +10,13 @@ operator and before → after text, and each kata and phase gets a mutation scor
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from checker.results import KATA_PASSED, KataResult
 from checker.workbook.catalog import Equivalent, Kata
 from checker.workbook.generated import GeneratedMutant, fold, generate
-from checker.workbook.kinds import SOLUTION_TREE, KataFiles, files_of
+from checker.workbook.kinds import SOLUTION_TREE, files_of
 
 
 @dataclass(frozen=True)
@@ -44,13 +44,6 @@ class KataMutants:
     stale: tuple[Equivalent, ...]  # catalog marks that match no generated mutant
 
 
-def kata_file_name(files: KataFiles, tree_file: str) -> str:
-    """How the catalog names one of a kata's files: a module kata's file by its name, a package's
-    by its path inside the package."""
-    path = PurePosixPath(tree_file)
-    return str(path.relative_to(files.entry)) if files.is_package else path.name
-
-
 def _matches(mark: Equivalent, mutant: GeneratedMutant, only_file: str | None) -> bool:
     file = mark.file if mark.file is not None else only_file
     return (file, mark.function, mark.operator, fold(mark.before), fold(mark.after)) == (
@@ -65,12 +58,12 @@ def _matches(mark: Equivalent, mutant: GeneratedMutant, only_file: str | None) -
 def plan_kata(root: Path, kata: Kata, db: str) -> KataMutants:
     files = files_of(kata)
     texts = files.read(root / SOLUTION_TREE)
-    only_file = kata_file_name(files, files.relative[0]) if len(files.relative) == 1 else None
+    only_file = files.name_of(files.relative[0]) if len(files.relative) == 1 else None
     marks = [mark for mark in kata.equivalents if mark.applies_to(db)]
     used: set[int] = set()
     graded, equivalent = [], []
     for tree_file, text in texts.items():
-        for mutant in generate(kata_file_name(files, tree_file), text):
+        for mutant in generate(files.name_of(tree_file), text):
             planned = PlannedMutant(mutant, tree_file)
             hit = next(
                 (i for i, mark in enumerate(marks) if _matches(mark, mutant, only_file)), None

@@ -124,12 +124,22 @@ class KataFiles:
     def regions(self, root: Path) -> int:
         return sum(count_regions(text) for text in self.read(root / SOLUTION_TREE).values())
 
-    def mutant_file(self, mutant: Mutant) -> str:
-        """The file a named mutant edits: its `file`, relative to the kata, or the only file."""
-        if mutant.file is None:
+    def file_named(self, name: str | None) -> str:
+        """A file by the name the catalog gives it (relative to the kata: `main.py`), relative to
+        a tree; no name means the kata's first file (a module kata's only one)."""
+        if name is None:
             return self.relative[0]
         base = PurePosixPath(self.entry)
-        return str(base / mutant.file) if self.is_package else str(base.parent / mutant.file)
+        return str(base / name) if self.is_package else str(base.parent / name)
+
+    def name_of(self, tree_file: str) -> str:
+        """The catalog's name for one of the kata's files: the inverse of `file_named`."""
+        path = PurePosixPath(tree_file)
+        return str(path.relative_to(self.entry)) if self.is_package else path.name
+
+    def mutant_file(self, mutant: Mutant) -> str:
+        """The file a named mutant edits: its `file`, relative to the kata, or the only file."""
+        return self.file_named(mutant.file)
 
     def mutated(self, root: Path, mutant: Mutant) -> dict[str, str]:
         """Every solution file, with `mutant` applied to the one it names (raises MutantError)."""
