@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from checker.cli.verify import Round, grade_rounds
+from checker.cli.verify.killers import likely_killers
 from checker.results import KATA_BROKEN, KATA_PASSED, RunResult
 from checker.workbook.catalog import Kata, load_catalog
 from checker.workbook.kinds import SOLUTION_TREE, files_of
@@ -47,6 +48,13 @@ class Answer:
     @property
     def id(self) -> str:
         return f"{self.kata.id} {'right' if self.right else 'wrong'}: {self.name}"
+
+    def likely_killers(self) -> list[str]:
+        """The checks that use what this answer's first edit changes (verify's ordering)."""
+        files = files_of(self.kata)
+        solution = files.read(ROOT / SOLUTION_TREE)[files.file_named(self.file)]
+        checks = (ROOT / files.checks).read_text(encoding="utf-8")
+        return likely_killers(solution, self.edits[0][0], checks)
 
     def texts(self) -> dict[str, str]:
         """The kata's solution files with this answer's edits made."""
@@ -85,18 +93,23 @@ def graded(target_db) -> dict[str, RunResult]:
     """Every answer graded once: round j holds the j-th runnable answer of each kata."""
     rounds: dict[str, Round] = {}
     index: dict[str, str] = {}
-    counts: dict[str, int] = {}
+    counts: dict[tuple[str, str], int] = {}
     runnable = [a for a in ANSWERS if a.kata.runs_on(target_db.kind)]
     katas = {a.kata.id: a.kata for a in runnable}
     with tempfile.TemporaryDirectory(prefix="checker-answers-") as folder:
         for answer in runnable:
-            j = counts[answer.kata.id] = counts.get(answer.kata.id, 0) + 1
-            name = f"answer{j}-{'right' if answer.right else 'wrong'}"
+            # Right answers and wrong ones are numbered apart, so that rounds stay full.
+            kind = "right" if answer.right else "wrong"
+            j = counts[answer.kata.id, kind] = counts.get((answer.kata.id, kind), 0) + 1
+            name = f"answer{j}-{kind}"
             tree = Path(folder) / name
             files_of(answer.kata).write(tree, answer.texts())
-            # A right answer must pass every check; a wrong one is caught by its first failure.
+            # A right answer must pass every check; a wrong one is caught by its first failure,
+            # so the checks likeliest to catch it (those using what it edits) run first.
             round_ = rounds.setdefault(name, Round(name, mutants=not answer.right))
             round_.trees[answer.kata.id] = tree
+            if not answer.right and (first := answer.likely_killers()):
+                round_.first_checks[answer.kata.id] = ",".join(first)
             index[answer.id] = name
         outcome = grade_rounds(CATALOG, list(katas.values()), target_db, rounds)
     return {answer_id: outcome[name] for answer_id, name in index.items()}
