@@ -31,6 +31,9 @@ from checker.results import KATA_BROKEN, KATA_PASSED, RunResult
 from checker.workbook.catalog import Kata, load_catalog
 from checker.workbook.kinds import SOLUTION_TREE, files_of
 
+# Minutes of grading: a maintainer check, run by .ci/run (`pytest -m maintainer`) on both databases.
+pytestmark = pytest.mark.maintainer
+
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog(ROOT)
 FOLDER = Path(__file__).parent / "alternatives"
