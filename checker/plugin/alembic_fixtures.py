@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ class Column:
     type: str
     nullable: bool
     default: str | None
+    sqltype: Any = field(default=None, compare=False)  # the reflected type, for its kind
 
 
 @dataclass
@@ -62,11 +65,17 @@ class Schema:
     enums: dict[str, tuple[str, ...]] = field(default_factory=dict)
     sequences: tuple[str, ...] = ()
 
-    def describe(self) -> str:
-        if not self.tables and not self.enums and not self.sequences:
-            return "(an empty database)"
+    def describe(self, skip: tuple[str, ...] = ()) -> str:
+        """The schema as text, a line a fact, in a stable order (so two can be diffed)."""
+        lines = self.lines(skip)
+        return "\n".join(lines) if lines else "(an empty database)"
+
+    def lines(self, skip: tuple[str, ...] = ()) -> list[str]:
+        """describe()'s lines; the tables named in `skip` (alembic_version, say) left out."""
         lines = []
         for table in self.tables.values():
+            if table.name in skip:
+                continue
             lines.append(f"table {table.name}")
             for column in table.columns.values():
                 null = "NULL" if column.nullable else "NOT NULL"
@@ -74,7 +83,7 @@ class Schema:
                 lines.append(f"  {column.name} {column.type} {null}{default}")
             if table.primary_key:
                 lines.append(f"  PRIMARY KEY ({', '.join(table.primary_key)})")
-            for fk in table.foreign_keys:
+            for fk in sorted(table.foreign_keys, key=_by_name):
                 on_delete = (fk.get("options") or {}).get("ondelete")
                 action = f" ON DELETE {on_delete}" if on_delete else ""
                 lines.append(
@@ -82,22 +91,34 @@ class Schema:
                     f"({', '.join(fk['constrained_columns'])}) -> {fk['referred_table']}"
                     f"({', '.join(fk['referred_columns'])}){action}"
                 )
-            for unique in table.unique:
+            for unique in sorted(table.unique, key=_by_name):
                 lines.append(
                     f"  UNIQUE {unique.get('name') or '(unnamed)'} "
                     f"({', '.join(unique['column_names'])})"
                 )
-            for index in table.indexes:
+            for index in sorted(table.indexes, key=_by_name):
                 kind = "UNIQUE INDEX" if index.get("unique") else "INDEX"
                 columns = ", ".join(str(c) for c in index["column_names"])
                 lines.append(f"  {kind} {index.get('name')} ({columns})")
-            for check in table.checks:
+            for check in sorted(table.checks, key=_by_name):
                 lines.append(f"  CHECK {check.get('name') or '(unnamed)'} ({check.get('sqltext')})")
         for name, values in self.enums.items():
             lines.append(f"type {name} AS ENUM ({', '.join(repr(v) for v in values)})")
         for name in self.sequences:
             lines.append(f"sequence {name}")
-        return "\n".join(lines)
+        return lines
+
+    def difference(self, other: Schema, skip: tuple[str, ...] = ("alembic_version",)) -> str:
+        """What `other` has that this schema has not (+) and the reverse (-), a line a fact;
+        empty when the two are the same."""
+        mine, theirs = self.lines(skip), other.lines(skip)
+        gone = [f"- {line.strip()}" for line in mine if line not in theirs]
+        new = [f"+ {line.strip()}" for line in theirs if line not in mine]
+        return "\n".join(gone + new)
+
+
+def _by_name(item: dict[str, Any]) -> str:
+    return str(item.get("name") or "") + str(item.get("column_names") or "")
 
 
 def read_schema(engine: Engine) -> Schema:
@@ -113,6 +134,7 @@ def read_schema(engine: Engine) -> Schema:
                 str(column["type"]),
                 bool(column["nullable"]),
                 None if default is None else str(default),
+                column["type"],
             )
         table.primary_key = tuple(found.get_pk_constraint(name).get("constrained_columns") or ())
         table.foreign_keys = [dict(fk) for fk in found.get_foreign_keys(name)]
@@ -140,6 +162,7 @@ class Migrations:
         self._on_call = on_call  # marks the learner's code as called: its errors are theirs
         self._capture = capture
         self.ddl: list[str] = []
+        self.last_command = ""  # as a learner would type it: "alembic upgrade head"
         self._engine = create_engine(url)
 
     def config(self) -> Any:
@@ -168,10 +191,11 @@ class Migrations:
                 if file and Path(file).resolve().is_relative_to(self.project.resolve()):
                     del sys.modules[name]
 
-    def _run(self, command: str, *args: Any, **kwargs: Any) -> Any:
+    def _run(self, command: str, *args: str, **kwargs: Any) -> Any:
         from alembic import command as commands
 
         self._on_call()
+        self.last_command = " ".join(["alembic", command, *(str(a) for a in args)])
         capture = self._capture
         start = len(capture.statements) if capture else 0
         with self._in_project():
@@ -203,6 +227,29 @@ class Migrations:
 
     def stamp(self, revision: str) -> None:
         self._run("stamp", revision)
+
+    def check(self) -> None:
+        """`alembic check`: raises `alembic.util.exc.AutogenerateDiffsDetected` (listing them)
+        when autogenerate, run through the project's env.py, would change the database to match
+        the models; raises `alembic.util.CommandError` when env.py gives it no target_metadata."""
+        self._run("check")
+
+    def autogenerate(self, message: str = "autogenerated") -> str:
+        """The text of the revision `alembic revision --autogenerate` would write now, through the
+        project's env.py (its render_as_batch, compare_type, naming conventions). It is written
+        in a copy of the project, so the graded folder never gains a file."""
+        copy = Path(tempfile.mkdtemp(prefix="checker-autogenerate-"))
+        try:
+            shutil.copytree(
+                self.project, copy, dirs_exist_ok=True, ignore=shutil.ignore_patterns("__pycache__")
+            )
+            twin = Migrations(copy, self.url, self._on_call, self._capture)
+            before = set((copy / "versions").glob("*.py"))
+            twin._run("revision", message=message, autogenerate=True, rev_id="autogenerated")
+            (written,) = set((copy / "versions").glob("*.py")) - before
+            return written.read_text()
+        finally:
+            shutil.rmtree(copy, ignore_errors=True)
 
     def script(self) -> Any:
         """The project's revision graph (`alembic.script.ScriptDirectory`)."""
