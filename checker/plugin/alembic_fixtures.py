@@ -163,6 +163,9 @@ class Migrations:
         self._capture = capture
         self.ddl: list[str] = []
         self.last_command = ""  # as a learner would type it: "alembic upgrade head"
+        # what the Config says sqlalchemy.url is (the check's database unless a check changes
+        # it, to see that env.py prefers $DATABASE_URL, say)
+        self.config_url = url
         self._engine = create_engine(url)
 
     def config(self) -> Any:
@@ -170,7 +173,7 @@ class Migrations:
         from alembic.config import Config
 
         config = Config(str(self.project / "alembic.ini"))
-        config.set_main_option("sqlalchemy.url", self.url.replace("%", "%%"))
+        config.set_main_option("sqlalchemy.url", self.config_url.replace("%", "%%"))
         return config
 
     @contextmanager
