@@ -271,3 +271,22 @@ def test_a_downgrade_that_leaves_a_table_fails_with_the_ddl_and_the_schema(alemb
     assert "`alembic downgrade base` left something behind" in message, failed
     assert "table user_account" in message.split("The database after")[1], message
     assert "DROP TABLE post;" in message.split("The SQL `alembic downgrade base` sent:")[1], message
+
+
+def test_models_that_drift_from_the_revisions_fail_with_what_autogenerate_would_do(
+    alembic_book, cli
+):
+    models = alembic_book / "katas/p1_demo/k01_first/models.py"
+    models.write_text(
+        models.read_text().replace(
+            'ForeignKey("user_account.id"), index=True)',
+            'ForeignKey("user_account.id"), index=True)\n'
+            "    title: Mapped[str] = mapped_column(String(80))",
+        )
+    )
+    result = json.loads(cli("kata", "1.1", "--json", *_db()).out)
+    (kata,) = result["katas"]
+    failed = {c["name"]: c["message"] for c in kata["checks"] if c["outcome"] != "passed"}
+    message = failed.get("test_the_shared_checks", "")
+    assert "autogenerate would make these changes:\n- add_column post.title" in message, failed
+    assert "Expected:\n    no difference (`alembic check` passes)" in message, message
