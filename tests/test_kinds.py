@@ -289,6 +289,23 @@ def test_postgres_only_checks_say_needs_postgres_on_sqlite(small, cli):
     assert "Kata 1.1: passed on SQLite — 1 check needs Postgres" in status.out
 
 
+def test_verify_on_sqlite_says_a_postgres_only_kata_was_not_run_never_a_problem(
+    small, cli, monkeypatch
+):
+    if postgres_url():
+        pytest.skip("this run grades on Postgres, where the kata runs")
+    catalog = small / "phases/p1_demo/phase.toml"
+    catalog.write_text(catalog.read_text().replace('id = "1.1"', 'id = "1.1"\ndb = "postgres"', 1))
+    result = cli("verify", "--json")
+    data = json.loads(result.out)
+    validate_output(data, "verify")
+    assert result.code == 0, data
+    first = data["katas"][0]
+    assert (first["ok"], first["needs"], first["checks"]) == (True, "postgres", 0), first
+    assert "not run here (need Postgres): 1" in data["summary"], data["summary"]
+    assert "NOT RUN (needs postgres)" in cli("verify").out
+
+
 SLOW_KATA = '''
     """Kata 1.1 — Slow."""
 

@@ -19,7 +19,9 @@ def render_verify(result: VerifyResult) -> None:
     for column in ("kata", "title", "checks", "stub fails", "mutants", "verdict"):
         table.add_column(column)
     for v in result.verdicts:
-        if v.ok:
+        if v.ok and v.needs:
+            verdict = f"NOT RUN (needs {v.needs})" if plain else f"[yellow]needs {v.needs}[/]"
+        elif v.ok:
             verdict = "OK" if plain else "[green]✓ ok[/]"
         else:
             verdict = "PROBLEM" if plain else "[red]✗ problem[/]"
