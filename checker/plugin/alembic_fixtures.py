@@ -283,15 +283,17 @@ class Migrations:
     def describe(self) -> str:
         return self.schema().describe()
 
-    def compare(self, metadata: MetaData) -> list[Any]:
+    def compare(self, metadata: MetaData, server_defaults: bool = False) -> list[Any]:
         """What autogenerate would change to make the database match `metadata` (the models):
-        an empty list when the migrations and the models agree."""
+        an empty list when the migrations and the models agree. Server defaults are compared
+        only when asked: they come back as the database's text (`'0'`, `false`, `now()`), so
+        equal defaults written differently would differ; check them by behaviour instead."""
         from alembic.autogenerate import compare_metadata
         from alembic.runtime.migration import MigrationContext
 
         with self._engine.connect() as connection:
             context = MigrationContext.configure(
-                connection, opts={"compare_type": True, "compare_server_default": True}
+                connection, opts={"compare_type": True, "compare_server_default": server_defaults}
             )
             return list(compare_metadata(context, metadata))
 
