@@ -43,6 +43,10 @@ def _tables_at(url: str) -> set[str]:
         engine.dispose()
 
 
+def _listed(tables: set[str]) -> str:
+    return f"the tables {sorted(tables)}" if tables else "no tables"
+
+
 @contextmanager
 def _in_project(project: Path) -> Iterator[None]:
     """Run an alembic command in the project folder, as the migrations fixture does, and forget the
@@ -96,8 +100,8 @@ def test_upgrade_migrates_the_database_the_config_names(migrations):
         fail_with_ddl(
             migrations,
             f"`alembic upgrade head` ran with the Config's sqlalchemy.url set to this check's "
-            f"database, but that database has the tables {sorted(found)}, not user_account and "
-            "post: env.py migrated some other database. Take the URL from the Config "
+            f"database, but that database has {_listed(found)}, not user_account and post: "
+            "env.py migrated some other database. Take the URL from the Config "
             "(engine_from_config(config.get_section(...), prefix='sqlalchemy.')), never from a "
             "URL written in env.py; without DATABASE_URL set, leave the Config's URL alone.",
             "tables user_account and post, and alembic_version at 0001",
@@ -118,7 +122,7 @@ def test_database_url_wins_over_the_config(migrations, monkeypatch, tmp_path):
     if not TABLES <= found:
         wrong = _tables_at(elsewhere)
         where = (
-            f"the tables went to the Config's URL instead ({elsewhere} has {sorted(wrong)})"
+            f"the tables went to the Config's URL instead ({elsewhere} has {_listed(wrong)})"
             if wrong
             else "it has none of them"
         )
@@ -149,7 +153,7 @@ def test_a_percent_in_database_url_is_escaped(migrations, monkeypatch, tmp_path)
     found = _tables_at(f"sqlite:///{target}")
     assert TABLES <= found, (
         f"`alembic upgrade head` with DATABASE_URL=sqlite:///.../100%_blog.db left that file with "
-        f"the tables {sorted(found)}; expected user_account and post there."
+        f"{_listed(found)}; expected user_account and post there."
     )
 
 
