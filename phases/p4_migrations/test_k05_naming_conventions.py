@@ -251,7 +251,7 @@ def test_new_posts_get_ids_and_the_check_refuses_negative_views(migrations):
 
 
 def test_downgrade_restores_article_and_its_names(migrations):
-    """downgrade 0001 brings back article, headline, pk_article, its fk/ix names, uq_article_slug."""
+    """downgrade 0001 restores article, headline, pk_article, its fk/ix names, uq_article_slug."""
     migrations.upgrade("head")
     migrations.downgrade("0001")
     expect_schema(migrations, {"author": AUTHOR, "article": ARTICLE, "post": None})
