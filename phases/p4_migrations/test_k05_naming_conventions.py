@@ -192,8 +192,7 @@ def test_0002_renames_and_renames_the_names(migrations):
 
 
 def test_rows_survive_the_renames_both_ways(migrations):
-    """Articles seeded at 0001 are posts after 0002 (headline in title), and articles again after
-    downgrade 0001."""
+    """Articles seeded at 0001 are posts after 0002 (headline -> title), articles again after."""
     migrations.upgrade("0001")
     migrations.execute(SEED_AUTHOR)
     migrations.execute(SEED_ARTICLES)

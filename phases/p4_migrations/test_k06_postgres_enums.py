@@ -91,8 +91,7 @@ def test_0002_creates_the_type_and_a_status_column(migrations):
 
 
 def test_existing_posts_become_drafts_and_archived_is_refused(migrations):
-    """Posts seeded at 0001 are 'draft' after 0002; a new post defaults to 'draft'; 'archived'
-    is not a value yet."""
+    """Posts seeded at 0001 are drafts after 0002, new ones default to it, 'archived' is refused."""
     migrations.upgrade("0001")
     seed(migrations)
     migrations.upgrade("0002")
@@ -129,8 +128,7 @@ def test_downgrade_0001_drops_the_type_too(migrations):
 
 
 def test_0003_adds_archived_and_moves_the_archived_posts(migrations):
-    """upgrade head: post_status gains 'archived' (last); is_archived posts become 'archived',
-    the flag is dropped, and 'archived' can be inserted."""
+    """upgrade head: 'archived' added last, is_archived posts become 'archived', the flag goes."""
     migrations.upgrade("0001")
     seed(migrations)
     migrations.upgrade("0002")
@@ -156,8 +154,7 @@ def test_0003_adds_archived_and_moves_the_archived_posts(migrations):
 
 
 def test_downgrade_0002_maps_archived_back_and_rebuilds_the_type(migrations):
-    """downgrade 0002: 'archived' posts become 'draft' with is_archived = true, the type has
-    two values again, the default still works and 'archived' is refused."""
+    """downgrade 0002: archived posts -> 'draft' + is_archived, the type back to two values."""
     migrations.upgrade("head")
     migrations.execute(
         "INSERT INTO post (id, title, status) VALUES "
