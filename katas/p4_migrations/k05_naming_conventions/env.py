@@ -1,0 +1,50 @@
+"""Alembic's environment: how `alembic upgrade` reaches the database and what it compares with.
+
+The URL comes from the Config (alembic.ini's sqlalchemy.url, or the one a caller sets, as the
+checker does). `target_metadata` is the models' MetaData: autogenerate compares with it, and
+`op.create_table()` / `op.create_check_constraint()` / batch mode take its naming convention
+from it, so a constraint made in a migration gets the same name the models would give it.
+"""
+
+import models
+from alembic import context
+from sqlalchemy import engine_from_config, pool
+
+config = context.config
+target_metadata = models.Base.metadata
+
+
+def run_migrations_offline() -> None:
+    """`alembic upgrade --sql`: write the SQL instead of running it."""
+    context.configure(
+        url=config.get_main_option("sqlalchemy.url"),
+        target_metadata=target_metadata,
+        literal_binds=True,
+        render_as_batch=config.get_main_option("sqlalchemy.url", "").startswith("sqlite"),
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connectable = engine_from_config(
+        config.get_section(config.config_ini_section, {}),
+        prefix="sqlalchemy.",
+        poolclass=pool.NullPool,
+    )
+    with connectable.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()
