@@ -167,6 +167,7 @@ def test_the_schema_as_the_task_names_it(migrations):
             columns={"id": C(nullable=False, type=sa.Integer()), "author_id": C(nullable=False)},
             indexes={"ix_post_author_id": ["author_id"]},
             primary_key=["id"],
+            other_columns=True,
         ),
         "comment": None,
     })
@@ -290,3 +291,31 @@ def test_models_that_drift_from_the_revisions_fail_with_what_autogenerate_would_
     message = failed.get("test_the_shared_checks", "")
     assert "autogenerate would make these changes:\n- add_column post.title" in message, failed
     assert "Expected:\n    no difference (`alembic check` passes)" in message, message
+
+
+def test_two_projects_in_one_run_each_import_their_own_models(tmp_path, monkeypatch, cli):
+    """alembic.ini's `prepend_sys_path = .` puts a relative entry on sys.path, whose cached finder
+    is bound to the folder current when it was made: the second project must not get the first
+    one's `models`."""
+    second = dict(FILES)
+    second["models.py"] = MODELS.replace(
+        'ForeignKey("user_account.id"), index=True)',
+        'ForeignKey("user_account.id"), index=True)\n'
+        "    title: Mapped[str] = mapped_column(String(80))",
+    )
+    second["versions/0001_create.py"] = REVISION.replace(
+        'sa.ForeignKey("user_account.id"), nullable=False),',
+        'sa.ForeignKey("user_account.id"), nullable=False),\n'
+        '        sa.Column("title", sa.String(80), nullable=False),',
+    )
+    books = [KataSpec(1, "first", FILES, CHECKS, kind="alembic")]
+    books.append(KataSpec(2, "second", second, CHECKS, kind="alembic"))
+    root = write_workbook(tmp_path / "two", books)
+    monkeypatch.setenv("CHECKER_ROOT", str(root))
+    monkeypatch.chdir(root)
+    result = json.loads(cli("phase", "1", "--json", *_db()).out)
+    brief = [
+        [(c["name"], c["message"][:300]) for c in k["checks"] if c["outcome"] != "passed"]
+        for k in result["katas"]
+    ]
+    assert [k["status"] for k in result["katas"]] == ["passed", "passed"], brief

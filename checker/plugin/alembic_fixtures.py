@@ -17,6 +17,7 @@ with its origin, like any other: `migrations.ddl` is what the last command sent.
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import shutil
 import sys
@@ -153,6 +154,36 @@ def read_schema(engine: Engine) -> Schema:
     return schema
 
 
+@contextmanager
+def in_folder(project: Path) -> Iterator[None]:
+    """cwd = `project` while the block runs; afterwards sys.path is restored and the modules
+    imported from `project` are forgotten. Python caches one finder per sys.path entry, and the
+    finder for a relative entry (alembic.ini's `prepend_sys_path = .`) is bound to the folder
+    that was current when it was made: those finders are dropped on the way in and out, or the
+    next project's `import models` would find the first project's models."""
+    before_modules = set(sys.modules)
+    before_path = list(sys.path)
+    cwd = os.getcwd()
+    _forget_relative_finders()
+    os.chdir(project)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        sys.path[:] = before_path
+        _forget_relative_finders()
+        for name in set(sys.modules) - before_modules:
+            module = sys.modules.get(name)
+            file = getattr(module, "__file__", None) or ""
+            if file and Path(file).resolve().is_relative_to(project.resolve()):
+                del sys.modules[name]
+
+
+def _forget_relative_finders() -> None:
+    for entry in [e for e in sys.path_importer_cache if not os.path.isabs(e)]:
+        del sys.path_importer_cache[entry]
+
+
 class Migrations:
     """The graded Alembic project on this check's database."""
 
@@ -177,22 +208,11 @@ class Migrations:
         return config
 
     @contextmanager
-    def _in_project(self) -> Iterator[None]:
-        """Run inside the project folder, and forget the modules it imported afterwards."""
-        before_modules = set(sys.modules)
-        before_path = list(sys.path)
-        cwd = os.getcwd()
-        os.chdir(self.project)
-        try:
+    def in_project(self) -> Iterator[None]:
+        """Run inside the project folder, as the alembic command line does, and forget the
+        modules it imported afterwards (its env.py's `models`), so no other project sees them."""
+        with in_folder(self.project):
             yield
-        finally:
-            os.chdir(cwd)
-            sys.path[:] = before_path
-            for name in set(sys.modules) - before_modules:
-                module = sys.modules.get(name)
-                file = getattr(module, "__file__", None) or ""
-                if file and Path(file).resolve().is_relative_to(self.project.resolve()):
-                    del sys.modules[name]
 
     def _run(self, command: str, *args: str, **kwargs: Any) -> Any:
         from alembic import command as commands
@@ -201,7 +221,7 @@ class Migrations:
         self.last_command = " ".join(["alembic", command, *(str(a) for a in args)])
         capture = self._capture
         start = len(capture.statements) if capture else 0
-        with self._in_project():
+        with self.in_project():
             try:
                 return getattr(commands, command)(self.config(), *args, **kwargs)
             finally:
@@ -217,13 +237,26 @@ class Migrations:
         if spec is None or spec.loader is None:
             raise FileNotFoundError(f"the project has no module {name!r} ({path.name})")
         loaded = importlib.util.module_from_spec(spec)
-        with self._in_project():
+        with self.in_project():
             sys.path.insert(0, str(self.project))
             spec.loader.exec_module(loaded)
         return loaded
 
     def upgrade(self, revision: str = "head") -> None:
         self._run("upgrade", revision)
+
+    def offline_sql(self, revision: str = "head") -> str:
+        """What `alembic upgrade <revision> --sql` prints: the SQL, through env.py's offline
+        mode, without touching the database."""
+        self._on_call()
+        self.last_command = f"alembic upgrade {revision} --sql"
+        config = self.config()
+        config.output_buffer = io.StringIO()
+        from alembic import command as commands
+
+        with self.in_project():
+            commands.upgrade(config, revision, sql=True)
+        return str(config.output_buffer.getvalue())
 
     def downgrade(self, revision: str = "base") -> None:
         self._run("downgrade", revision)
@@ -259,7 +292,7 @@ class Migrations:
         from alembic.script import ScriptDirectory
 
         self._on_call()
-        with self._in_project():
+        with self.in_project():
             return ScriptDirectory.from_config(self.config())
 
     def heads(self) -> list[str]:

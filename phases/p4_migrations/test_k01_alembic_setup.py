@@ -8,12 +8,6 @@ batch mode on SQLite); and `alembic upgrade head --sql`'s text.
 
 from __future__ import annotations
 
-import io
-import os
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,37 +39,6 @@ def _tables_at(url: str) -> set[str]:
 
 def _listed(tables: set[str]) -> str:
     return f"the tables {sorted(tables)}" if tables else "no tables"
-
-
-@contextmanager
-def _in_project(project: Path) -> Iterator[None]:
-    """Run an alembic command in the project folder, as the migrations fixture does, and forget the
-    modules it imported (its env.py's `models`) afterwards. (Local: the fixture's own helper is
-    private, and it has no way to hand a command an output buffer.)"""
-    before_modules, before_path, cwd = set(sys.modules), list(sys.path), os.getcwd()
-    os.chdir(project)
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = before_path
-        for name in set(sys.modules) - before_modules:
-            file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if file and Path(file).resolve().is_relative_to(project.resolve()):
-                del sys.modules[name]
-
-
-def offline_sql(migrations: Any) -> str:
-    """What `alembic upgrade head --sql` prints, through the project's env.py."""
-    from alembic import command
-
-    migrations.heads()  # the project's revisions load (and from here on, errors are the learner's)
-    config = migrations.config()
-    config.output_buffer = io.StringIO()
-    migrations.last_command = "alembic upgrade head --sql"
-    with _in_project(migrations.project):
-        command.upgrade(config, "head", sql=True)
-    return str(config.output_buffer.getvalue())
 
 
 def _autogenerate_or_fail(migrations: Any) -> str:
@@ -218,7 +181,7 @@ def test_autogenerate_writes_batch_operations_on_sqlite(migrations):
 
 def test_offline_sql_has_the_tables_and_literal_values(migrations):
     """`alembic upgrade head --sql` prints both CREATE TABLEs and 0001's INSERT with its value."""
-    sql = offline_sql(migrations)
+    sql = migrations.offline_sql()
     missing = [t for t in ("CREATE TABLE user_account", "CREATE TABLE post") if t not in sql]
     assert not missing, (
         f"`alembic upgrade head --sql` printed:\n{sql}\nexpected it to contain {missing}."
@@ -239,7 +202,7 @@ def test_offline_sql_follows_database_url(migrations, monkeypatch):
     """Offline, DATABASE_URL wins too: a postgresql:// URL gives Postgres's SQL (SERIAL)."""
     monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@db.invalid/blog")
     migrations.config_url = "sqlite:///never_used.db"
-    sql = offline_sql(migrations)
+    sql = migrations.offline_sql()
     assert "SERIAL" in sql, (
         "`DATABASE_URL=postgresql://nobody@db.invalid/blog alembic upgrade head --sql`, with "
         f"alembic.ini naming a SQLite database, printed:\n{sql}\nexpected Postgres's DDL "

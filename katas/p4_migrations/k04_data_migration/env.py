@@ -1,8 +1,9 @@
 """Alembic's entry point: how `alembic upgrade` (and autogenerate) reach the database."""
 
-import models
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+
+import models
 
 config = context.config
 target_metadata = models.Base.metadata

@@ -4,9 +4,10 @@ The URL comes from the Config (alembic.ini's sqlalchemy.url, or the one a caller
 checker does). This kata is about Postgres enum types, so it runs on Postgres only.
 """
 
-import models
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+
+import models
 
 config = context.config
 target_metadata = models.Base.metadata

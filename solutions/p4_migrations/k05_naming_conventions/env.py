@@ -6,9 +6,10 @@ checker does). `target_metadata` is the models' MetaData: autogenerate compares 
 from it, so a constraint made in a migration gets the same name the models would give it.
 """
 
-import models
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+
+import models
 
 config = context.config
 target_metadata = models.Base.metadata
