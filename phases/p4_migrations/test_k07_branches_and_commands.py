@@ -74,8 +74,7 @@ def test_upgrade_head_applies_both_branches(migrations):
 
 
 def test_each_branch_applies_on_its_own(migrations):
-    """The branches stay independent: `upgrade 0002b` adds post.views without the tag table, and
-    `upgrade 0002a` the tag table without post.views."""
+    """Each branch applies on its own: 0002b adds post.views only, 0002a the tag table only."""
     migrations.upgrade("0002b")
     expect_schema(migrations, {"post": POST_WITH_VIEWS, "tag": None})
     migrations.downgrade("base")
@@ -84,8 +83,7 @@ def test_each_branch_applies_on_its_own(migrations):
 
 
 def test_downgrade_to_one_branch_unmerges(migrations):
-    """From head, `downgrade 0002a` undoes only the merge (the database then stands on both
-    branches); `downgrade 0002b@-1` then undoes 0002b alone: tag stays, post.views goes."""
+    """From head, `downgrade 0002a` undoes only the merge; `downgrade 0002b@-1` then 0002b."""
     migrations.upgrade("head")
     migrations.downgrade("0002a")
     current = migrations.current()
@@ -123,8 +121,7 @@ def test_upgrade_to(migrations):
 
 
 def test_step_back(migrations):
-    """step_back(config, 1) at 0002b undoes 0002b only; step_back(config, 2) undoes 0002b and
-    0001."""
+    """step_back(config, 1) at 0002b undoes 0002b; step_back(config, 2) undoes 0001 too."""
     migrations.upgrade("0002b")
     call(migrations, "step_back", 1)
     current = migrations.current()
@@ -148,8 +145,7 @@ def test_step_back(migrations):
 
 
 def test_adopt_existing_database(migrations, engine):
-    """A database made by create_all(), with a row in it: adopt_existing_database marks it at
-    head, keeps the row, and `upgrade head` afterwards has nothing to do."""
+    """adopt_existing_database stamps a create_all() database at head, keeping its rows."""
     migrations.module("models").Base.metadata.create_all(engine)
     migrations.execute("INSERT INTO post (id, title, views) VALUES (1, 'kept', 7)")
     call(migrations, "adopt_existing_database")
@@ -177,8 +173,7 @@ def test_adopt_existing_database(migrations, engine):
 
 
 def test_current_revisions(migrations):
-    """current_revisions(config) is () before any migration, ('0002b',) after `stamp 0002b`, both
-    branch heads when the database stands on both, and ('0003',) at head."""
+    """current_revisions: () when empty, the stamped revision, both branches, then head."""
     got = call(migrations, "current_revisions")
     assert tuple(got) == (), (
         f"On an empty database current_revisions(config) returned {got!r}; expected ()."
@@ -206,8 +201,7 @@ def test_current_revisions(migrations):
 
 
 def test_history_is_base_to_head(migrations):
-    """history(config) lists every revision once, each after the revisions it builds on (either
-    branch may come first)."""
+    """history(config) lists each revision once, after those it builds on (base first)."""
     script = migrations.script()
     got = call(migrations, "history")
     expected = set(migrations.revisions())
