@@ -36,6 +36,12 @@ def in_project(migrations: Migrations) -> Iterator[None]:
     """Call the learner's functions as `alembic` runs: in the project folder (alembic.ini's
     `prepend_sys_path = .` puts it on sys.path, so env.py can `import models`); the project's
     modules are forgotten afterwards."""
+    # a module of the same name another project left imported (its `models`) would shadow ours
+    shadowed = {
+        name: sys.modules.pop(name)
+        for name in _module_names(migrations.project)
+        if name in sys.modules
+    }
     modules, path, cwd = set(sys.modules), list(sys.path), os.getcwd()
     os.chdir(migrations.project)
     try:
@@ -47,6 +53,12 @@ def in_project(migrations: Migrations) -> Iterator[None]:
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if file and Path(file).resolve().is_relative_to(migrations.project.resolve()):
                 del sys.modules[name]
+        sys.modules.update(shadowed)
+
+
+def _module_names(folder: Path) -> set[str]:
+    """The top-level modules a project folder holds (models, env, ...)."""
+    return {file.stem for file in folder.glob("*.py")}
 
 
 def call(migrations: Migrations, name: str, *args: Any) -> Any:

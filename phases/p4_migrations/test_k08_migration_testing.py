@@ -91,6 +91,10 @@ Breakage = tuple[str, dict[str, tuple[str, str]]]
 def in_folder(project: Path) -> Iterator[None]:
     """Run Alembic as `alembic` runs in `project` (alembic.ini's `prepend_sys_path = .` puts it
     on sys.path, so env.py can `import models`); its modules are forgotten afterwards."""
+    # a module of the same name another project left imported (its `models`) would shadow ours
+    shadowed = {
+        name: sys.modules.pop(name) for name in _module_names(project) if name in sys.modules
+    }
     modules, path, cwd = set(sys.modules), list(sys.path), os.getcwd()
     os.chdir(project)
     try:
@@ -102,6 +106,12 @@ def in_folder(project: Path) -> Iterator[None]:
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if file and Path(file).resolve().is_relative_to(project.resolve()):
                 del sys.modules[name]
+        sys.modules.update(shadowed)
+
+
+def _module_names(folder: Path) -> set[str]:
+    """The top-level modules a project folder holds (models, env, ...)."""
+    return {file.stem for file in folder.glob("*.py")}
 
 
 class Project:
