@@ -97,16 +97,26 @@ def in_folder(project: Path) -> Iterator[None]:
     }
     modules, path, cwd = set(sys.modules), list(sys.path), os.getcwd()
     os.chdir(project)
+    _forget_relative_finders()
     try:
         yield
     finally:
         os.chdir(cwd)
         sys.path[:] = path
+        _forget_relative_finders()
         for name in set(sys.modules) - modules:
             file = getattr(sys.modules.get(name), "__file__", None) or ""
             if file and Path(file).resolve().is_relative_to(project.resolve()):
                 del sys.modules[name]
         sys.modules.update(shadowed)
+
+
+def _forget_relative_finders() -> None:
+    """Python caches one finder per sys.path entry, and the finder of "." (what
+    `prepend_sys_path = .` adds) keeps the folder that was current when it was made: without this,
+    env.py's `import models` finds the models of the project that ran first in this process."""
+    for entry in [e for e in sys.path_importer_cache if not os.path.isabs(e)]:
+        del sys.path_importer_cache[entry]
 
 
 def _module_names(folder: Path) -> set[str]:
