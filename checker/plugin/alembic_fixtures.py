@@ -161,6 +161,13 @@ def in_folder(project: Path) -> Iterator[None]:
     finder for a relative entry (alembic.ini's `prepend_sys_path = .`) is bound to the folder
     that was current when it was made: those finders are dropped on the way in and out, or the
     next project's `import models` would find the first project's models."""
+    # a module of the same name imported from elsewhere (another project's models) would
+    # shadow the project's own: set aside while the block runs
+    shadowed = {
+        name: sys.modules.pop(name)
+        for name in {file.stem for file in project.glob("*.py")}
+        if name in sys.modules
+    }
     before_modules = set(sys.modules)
     before_path = list(sys.path)
     cwd = os.getcwd()
@@ -177,6 +184,7 @@ def in_folder(project: Path) -> Iterator[None]:
             file = getattr(module, "__file__", None) or ""
             if file and Path(file).resolve().is_relative_to(project.resolve()):
                 del sys.modules[name]
+        sys.modules.update(shadowed)
 
 
 def _forget_relative_finders() -> None:

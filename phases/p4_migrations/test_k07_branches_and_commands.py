@@ -7,11 +7,7 @@ the check's database, and their effect is read back with the `migrations` fixtur
 
 from __future__ import annotations
 
-import os
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from checker.plugin.alembic_fixtures import Migrations
@@ -31,51 +27,11 @@ TAG = Expect(columns={"id": C(), "name": C(nullable=False)})
 DDL = ("CREATE", "ALTER", "DROP")
 
 
-@contextmanager
-def in_project(migrations: Migrations) -> Iterator[None]:
-    """Call the learner's functions as `alembic` runs: in the project folder (alembic.ini's
-    `prepend_sys_path = .` puts it on sys.path, so env.py can `import models`); the project's
-    modules are forgotten afterwards."""
-    # a module of the same name another project left imported (its `models`) would shadow ours
-    shadowed = {
-        name: sys.modules.pop(name)
-        for name in _module_names(migrations.project)
-        if name in sys.modules
-    }
-    modules, path, cwd = set(sys.modules), list(sys.path), os.getcwd()
-    os.chdir(migrations.project)
-    _forget_relative_finders()
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        _forget_relative_finders()
-        for name in set(sys.modules) - modules:
-            file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if file and Path(file).resolve().is_relative_to(migrations.project.resolve()):
-                del sys.modules[name]
-        sys.modules.update(shadowed)
-
-
-def _forget_relative_finders() -> None:
-    """Python caches one finder per sys.path entry, and the finder of "." (what
-    `prepend_sys_path = .` adds) keeps the folder that was current when it was made: without this,
-    env.py's `import models` finds the models of the project that ran first in this process."""
-    for entry in [e for e in sys.path_importer_cache if not os.path.isabs(e)]:
-        del sys.path_importer_cache[entry]
-
-
-def _module_names(folder: Path) -> set[str]:
-    """The top-level modules a project folder holds (models, env, ...)."""
-    return {file.stem for file in folder.glob("*.py")}
-
-
 def call(migrations: Migrations, name: str, *args: Any) -> Any:
     """commands.<name>(config, *args), with a fresh Config on this check's database."""
     function: Callable[..., Any] = getattr(migrations.module("commands"), name)
     migrations.last_command = f"commands.{name}(config{''.join(f', {a!r}' for a in args)})"
-    with in_project(migrations):
+    with migrations.in_project():
         return function(migrations.config(), *args)
 
 

@@ -10,17 +10,14 @@ through `prepend_sys_path = .`).
 from __future__ import annotations
 
 import importlib.util
-import os
 import shutil
-import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from checker.plugin.alembic_fixtures import Migrations
+from checker.plugin.alembic_fixtures import Migrations, in_folder
 from checker.plugin.migration_checks import (
     assert_leaves_no_trace,
     assert_single_head,
@@ -85,43 +82,6 @@ MODEL_AHEAD = (
     },
 )
 Breakage = tuple[str, dict[str, tuple[str, str]]]
-
-
-@contextmanager
-def in_folder(project: Path) -> Iterator[None]:
-    """Run Alembic as `alembic` runs in `project` (alembic.ini's `prepend_sys_path = .` puts it
-    on sys.path, so env.py can `import models`); its modules are forgotten afterwards."""
-    # a module of the same name another project left imported (its `models`) would shadow ours
-    shadowed = {
-        name: sys.modules.pop(name) for name in _module_names(project) if name in sys.modules
-    }
-    modules, path, cwd = set(sys.modules), list(sys.path), os.getcwd()
-    os.chdir(project)
-    _forget_relative_finders()
-    try:
-        yield
-    finally:
-        os.chdir(cwd)
-        sys.path[:] = path
-        _forget_relative_finders()
-        for name in set(sys.modules) - modules:
-            file = getattr(sys.modules.get(name), "__file__", None) or ""
-            if file and Path(file).resolve().is_relative_to(project.resolve()):
-                del sys.modules[name]
-        sys.modules.update(shadowed)
-
-
-def _forget_relative_finders() -> None:
-    """Python caches one finder per sys.path entry, and the finder of "." (what
-    `prepend_sys_path = .` adds) keeps the folder that was current when it was made: without this,
-    env.py's `import models` finds the models of the project that ran first in this process."""
-    for entry in [e for e in sys.path_importer_cache if not os.path.isabs(e)]:
-        del sys.path_importer_cache[entry]
-
-
-def _module_names(folder: Path) -> set[str]:
-    """The top-level modules a project folder holds (models, env, ...)."""
-    return {file.stem for file in folder.glob("*.py")}
 
 
 class Project:

@@ -1,8 +1,9 @@
 """Alembic's environment: how `alembic` reaches the database and which models it compares with."""
 
-import models
 from alembic import context
 from sqlalchemy import engine_from_config, pool
+
+import models
 
 config = context.config
 target_metadata = models.Base.metadata
