@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -112,10 +113,23 @@ class Schema:
     def difference(self, other: Schema, skip: tuple[str, ...] = ("alembic_version",)) -> str:
         """What `other` has that this schema has not (+) and the reverse (-), a line a fact;
         empty when the two are the same."""
-        mine, theirs = self.lines(skip), other.lines(skip)
-        gone = [f"- {line.strip()}" for line in mine if line not in theirs]
-        new = [f"+ {line.strip()}" for line in theirs if line not in mine]
+        mine, theirs = _qualified(self.lines(skip)), _qualified(other.lines(skip))
+        gone = [f"- {line}" for line in mine if line not in theirs]
+        new = [f"+ {line}" for line in theirs if line not in mine]
         return "\n".join(gone + new)
+
+
+def _qualified(lines: list[str]) -> list[str]:
+    """describe()'s lines with each table's name in front of its columns and constraints, so a
+    difference reads "comment: post_id INTEGER NOT NULL" out of context."""
+    qualified, table = [], ""
+    for line in lines:
+        if line.startswith("  "):
+            qualified.append(f"{table}: {line.strip()}")
+        else:
+            table = line.removeprefix("table ")
+            qualified.append(line)
+    return qualified
 
 
 def _by_name(item: dict[str, Any]) -> str:
@@ -152,6 +166,21 @@ def read_schema(engine: Engine) -> Schema:
         schema.enums = {e["name"]: tuple(e["labels"]) for e in enums if e.get("visible", True)}
         schema.sequences = tuple(sorted(found.get_sequence_names()))
     return schema
+
+
+# What Alembic and SQLAlchemy send to look, not to change: schema reflection (batch mode reads the
+# table it copies, autogenerate reads everything), the driver's connect-time queries, and the
+# read of alembic_version. Left out of `ddl`, so the learner sees what their migration did.
+_LOOKING = re.compile(
+    r"^\s*(PRAGMA\b|SHOW\b|SELECT\b.*\b(sqlite_master|sqlite_temp_master|pg_catalog|"
+    r"information_schema|current_schema\(\)|version\(\))|"
+    r"SELECT alembic_version\.version_num FROM alembic_version)",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def _bookkeeping(sql: str) -> bool:
+    return bool(_LOOKING.match(sql))
 
 
 @contextmanager
@@ -234,7 +263,8 @@ class Migrations:
                 return getattr(commands, command)(self.config(), *args, **kwargs)
             finally:
                 if capture:
-                    self.ddl = [s.sql for s in capture.statements[start:] if s.type == "sql"]
+                    sent = capture.statements[start:]
+                    self.ddl = [s.sql for s in sent if s.type == "sql" and not _bookkeeping(s.sql)]
 
     def module(self, name: str = "models") -> ModuleType:
         """One of the project's modules (its models), loaded afresh from its file, as env.py
