@@ -321,7 +321,7 @@ def verify(
                 kata.title,
                 tuple(statics[kata.id]),
                 mutants_total=len(kata.mutants),
-                needs=kata.db,
+                needs="" if kata.runs_on(target.kind) else kata.db,
             )
         )
     mutation = tuple(scores) if mutate else None
