@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import pytest
+from sqlalchemy.exc import DBAPIError
 
 from checker.plugin.alembic_fixtures import Migrations, Schema, Table
 
@@ -53,6 +54,23 @@ def fail_with_ddl(migrations: Migrations, problem: str, expected: str = "") -> N
 
 def _indent(text: str) -> str:
     return "\n".join(f"    {line}" for line in text.splitlines())
+
+
+def migrate_or_fail(
+    migrations: Migrations, command: str, revision: str, why: str, on: str = "a database with rows"
+) -> None:
+    """`alembic <command> <revision>` ("upgrade"/"downgrade"); when the database refuses it (a
+    NOT NULL column with no value for the rows there, a constraint the rows break), fail with
+    the database's own words and `why`, beside the schema and the SQL sent."""
+    try:
+        getattr(migrations, command)(revision)
+    except DBAPIError as error:
+        refusal = str(error.orig).strip().splitlines()[0]
+        fail_with_ddl(
+            migrations,
+            f"`alembic {command} {revision}` failed on {on}:\n"
+            f"    {type(error.orig).__name__}: {refusal}\n{why}",
+        )
 
 
 def assert_single_head(migrations: Migrations) -> None:

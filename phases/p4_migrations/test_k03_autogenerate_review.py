@@ -18,6 +18,7 @@ from checker.plugin.migration_checks import (
     assert_single_head,
     expect_schema,
     fail_with_ddl,
+    migrate_or_fail,
 )
 
 USERS = [
@@ -52,23 +53,11 @@ def seed_posts(migrations: Migrations) -> None:
         )
 
 
-def move(migrations: Migrations, command: str, revision: str, why: str) -> None:
-    """Run `alembic <command> <revision>`; when the database refuses it, fail saying why."""
-    try:
-        getattr(migrations, command)(revision)
-    except sa.exc.DBAPIError as error:
-        fail_with_ddl(
-            migrations,
-            f"`alembic {command} {revision}` failed on a database with rows:\n"
-            f"    {str(error.orig).strip().splitlines()[0]}\n{why}",
-        )
-
-
 def test_names_survive_the_rename(migrations):
     """Users seeded at 0001 keep their names, in display_name, after upgrade 0002."""
     migrations.upgrade("0001")
     seed_users(migrations)
-    move(migrations, "upgrade", "0002", RENAME)
+    migrate_or_fail(migrations, "upgrade", "0002", RENAME)
     columns = migrations.schema().tables["user_account"].columns
     if "display_name" not in columns or "name" in columns:
         fail_with_ddl(
@@ -90,8 +79,8 @@ def test_downgrade_brings_the_names_back(migrations):
     """downgrade 0001 after 0002 gives every user their name back, in name."""
     migrations.upgrade("0001")
     seed_users(migrations)
-    move(migrations, "upgrade", "0002", RENAME)
-    move(
+    migrate_or_fail(migrations, "upgrade", "0002", RENAME)
+    migrate_or_fail(
         migrations,
         "downgrade",
         "0001",
@@ -113,7 +102,7 @@ def test_status_is_added_to_a_table_with_rows(migrations):
     """post.status is added NOT NULL to a post table that has rows, each of them 'draft'."""
     migrations.upgrade("0001")
     seed_posts(migrations)
-    move(
+    migrate_or_fail(
         migrations,
         "upgrade",
         "0002",

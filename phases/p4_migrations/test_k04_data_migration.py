@@ -15,6 +15,7 @@ from checker.plugin.migration_checks import (
     assert_single_head,
     expect_schema,
     fail_with_ddl,
+    migrate_or_fail,
 )
 
 # id, full_name, email: mixed-case emails, an apostrophe, one word, three words
@@ -25,6 +26,7 @@ USERS = [
     (4, "Guido van Rossum", "guido@python.org"),
     (5, "Grace Hopper", "grace+navy@Example.org"),
 ]
+SEEDED = f"a user_account table with {len(USERS)} rows"  # where the data checks migrate
 USERNAMES = [
     (1, "ada.lovelace"),
     (2, "conan.o'brien"),
@@ -62,18 +64,6 @@ def seed(migrations: Migrations) -> None:
         )
 
 
-def move(migrations: Migrations, command: str, revision: str, why: str) -> None:
-    """Run `alembic <command> <revision>`; when the database refuses it, fail saying why."""
-    try:
-        getattr(migrations, command)(revision)
-    except sa.exc.DBAPIError as error:
-        fail_with_ddl(
-            migrations,
-            f"`alembic {command} {revision}` failed on a user_account table with "
-            f"{len(USERS)} rows:\n    {str(error.orig).strip().splitlines()[0]}\n{why}",
-        )
-
-
 def rows(migrations: Migrations, columns: str) -> list[tuple[object, ...]]:
     return migrations.execute(f"SELECT id, {columns} FROM user_account ORDER BY id")
 
@@ -96,7 +86,7 @@ def expect_rows(
 def test_0002_backfills_username_from_the_email(migrations):
     """upgrade 0002: every row's username is its email's local part, lowercased."""
     seed(migrations)
-    move(migrations, "upgrade", "0002", BACKFILL)
+    migrate_or_fail(migrations, "upgrade", "0002", BACKFILL, on=SEEDED)
     expect_rows(
         migrations,
         "username",
@@ -115,7 +105,7 @@ def test_0002_backfills_username_from_the_email(migrations):
 def test_0002_makes_username_not_null_and_unique(migrations):
     """After 0002 username refuses NULL and has the unique constraint uq_user_account_username."""
     seed(migrations)
-    move(migrations, "upgrade", "0002", BACKFILL)
+    migrate_or_fail(migrations, "upgrade", "0002", BACKFILL, on=SEEDED)
     expect_schema(
         migrations,
         {
@@ -135,8 +125,8 @@ def test_0002_makes_username_not_null_and_unique(migrations):
 def test_0003_splits_full_name(migrations):
     """upgrade 0003: first word in first_name, the rest in last_name ('' for one word)."""
     seed(migrations)
-    move(migrations, "upgrade", "0002", BACKFILL)
-    move(migrations, "upgrade", "0003", SPLIT_STEPS)
+    migrate_or_fail(migrations, "upgrade", "0002", BACKFILL, on=SEEDED)
+    migrate_or_fail(migrations, "upgrade", "0003", SPLIT_STEPS, on=SEEDED)
     expect_rows(
         migrations,
         "first_name, last_name",
@@ -173,14 +163,15 @@ def test_0003_splits_full_name(migrations):
 def test_downgrades_restore_every_full_name(migrations):
     """downgrade 0002 then 0001: full_name comes back, exactly, for every row."""
     seed(migrations)
-    move(migrations, "upgrade", "0002", BACKFILL)
-    move(migrations, "upgrade", "0003", SPLIT_STEPS)
-    move(
+    migrate_or_fail(migrations, "upgrade", "0002", BACKFILL, on=SEEDED)
+    migrate_or_fail(migrations, "upgrade", "0003", SPLIT_STEPS, on=SEEDED)
+    migrate_or_fail(
         migrations,
         "downgrade",
         "0002",
         "0003's downgrade adds full_name nullable, fills it from first_name and last_name, "
         "then makes it NOT NULL and drops the two parts.",
+        on=SEEDED,
     )
     expect_rows(
         migrations,
@@ -189,7 +180,13 @@ def test_downgrades_restore_every_full_name(migrations):
         "0003's downgrade rebuilds full_name as first_name, a space, last_name, trimmed: 'Cher' "
         "(last_name '') must come back as 'Cher', not 'Cher '.",
     )
-    move(migrations, "downgrade", "0001", "0002's downgrade drops the constraint and username.")
+    migrate_or_fail(
+        migrations,
+        "downgrade",
+        "0001",
+        "0002's downgrade drops the constraint and username.",
+        on=SEEDED,
+    )
     expect_rows(
         migrations,
         "full_name, email",
@@ -231,7 +228,13 @@ def test_upgrades_carry_a_thousand_rows(migrations):
         "'Member' || CAST(i AS VARCHAR(10)) || '@Example.com' FROM n",
         many=MANY,
     )
-    move(migrations, "upgrade", "head", BACKFILL + "\n" + SPLIT_STEPS)
+    migrate_or_fail(
+        migrations,
+        "upgrade",
+        "head",
+        BACKFILL + "\n" + SPLIT_STEPS,
+        on=f"a user_account table with {MANY} rows",
+    )
     expect_rows(
         migrations,
         "username, first_name, last_name",
