@@ -10,4 +10,4 @@ Three parts, one folder each:
 checker/results/ holds the result records both sides exchange and their JSON Schema.
 """
 
-__version__ = "0.2.0"
+__version__ = "0.5.0"

@@ -95,6 +95,12 @@ def _stubs(request: Request) -> int:
     return maintain.stubs(request.catalog, request.phases(), request.args.check)
 
 
+def _release(request: Request) -> int:
+    from checker.cli.commands import maintain
+
+    return maintain.release(request.catalog, request.args.check)
+
+
 HANDLERS: dict[str, Callable[[Request], int]] = {
     "status": lambda r: info.status(r.catalog, r.as_json),
     "list": lambda r: info.list_katas(r.catalog, r.as_json),
@@ -111,6 +117,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "serve": _serve,
     "verify": _verify,
     "stubs": _stubs,
+    "release": _release,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

@@ -29,6 +29,7 @@ COMMANDS = {
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
+    "release": "maintainers: record the manifest (every file's hash) of this release",
 }
 
 
@@ -141,6 +142,10 @@ def build_parser() -> argparse.ArgumentParser:
     stubs.add_argument("--phase", metavar="N", help="only this phase")
     stubs.add_argument(
         "--check", action="store_true", help="only report stubs that are out of sync"
+    )
+    release = command("release")
+    release.add_argument(
+        "--check", action="store_true", help="only report files that differ from the manifest"
     )
     return parser
 

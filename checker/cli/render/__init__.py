@@ -32,6 +32,7 @@ from checker.cli.render.learner import (
     render_watch,
 )
 from checker.cli.render.progress import live_progress
+from checker.cli.render.release import render_manifest_drift, render_manifest_written
 from checker.cli.render.runs import (
     render_kata_result,
     render_kata_run,
@@ -56,6 +57,8 @@ __all__ = [
     "render_kata_result",
     "render_kata_run",
     "render_list",
+    "render_manifest_drift",
+    "render_manifest_written",
     "render_moving_on",
     "render_next_step",
     "render_nothing_to_reset",
