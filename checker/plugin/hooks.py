@@ -24,6 +24,7 @@ from checker.plugin import (
     pool_watch,
 )
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
+from checker.plugin.guard import Guard
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
 from checker.plugin.zones import use_local_zone
@@ -116,6 +117,11 @@ class GradingHooks:
             pytest.exit("the database is unreachable", returncode=3)
         self.state.stream.start(databases.kind, databases.isolation, databases.isolation_note)
 
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # The parent counts a run without this record as one that died: whatever exit code a
+        # learner's os._exit chose, a run that did not get here did not grade everything.
+        self.state.stream.emit("session_end", exitstatus=int(exitstatus))
+
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
             message = str(report.longrepr)[-2000:]
@@ -139,6 +145,8 @@ class GradingHooks:
             {"id": item.nodeid, "kata_id": kata_of(item.path)[0].id} for item in session.items
         ]
         self.state.stream.emit("collected", checks=checks)
+        # Collected, and no learner code has run yet (fixtures import it): the guard's baseline.
+        self.state.guard = Guard(session.config, self.state.stream.write_line)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -155,6 +163,7 @@ class GradingHooks:
         finally:
             state.capture.phase = None
         result = item.stash.get(RESULT, None)
+        state.check_tampering(kata.id, "check", item.nodeid)
         if result is not None:
             result["statements"] = [s.__dict__ for s in state.capture.statements]
             result["statements_dropped"] = state.capture.dropped

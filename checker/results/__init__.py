@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The outcome of one check.
 PASSED = "passed"
@@ -44,6 +44,7 @@ KATA_TIMEOUT = "timeout"
 KATA_INCOMPLETE = "incomplete"  # skipped or missing checks, or none at all: not a pass
 KATA_WORKBOOK_ERROR = "workbook_error"  # a check or fixture of the workbook failed: not your code
 KATA_NOT_RUN = "not run"
+KATA_TAMPERED = "tampered"  # the grader's code or files were changed: never a pass
 KATA_STATUSES = (
     KATA_PASSED,
     KATA_FAILED,
@@ -52,6 +53,7 @@ KATA_STATUSES = (
     KATA_INCOMPLETE,
     KATA_WORKBOOK_ERROR,
     KATA_NOT_RUN,
+    KATA_TAMPERED,
 )
 
 
