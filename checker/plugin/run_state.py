@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from checker.plugin.capture import Capture
+from checker.plugin.containment import Leftovers
 from checker.plugin.guard import Guard
 from checker.plugin.isolation import Databases
 from checker.plugin.loading import KataLoadError, KataModule, display_path, load_module
@@ -76,6 +78,8 @@ class RunState:
         self.reference_passed = False
         self.modules: dict[tuple[str, str], KataModule | KataLoadError] = {}
         self.guard: Guard | None = None  # set once the session starts, before any learner code
+        self.leftovers = Leftovers()
+        self.exitstatus = 0
 
     def learner_tree(self, kata: Kata, root: Path) -> Path:
         return self.trees.get(kata.id) or self.kata_root or root / LEARNER_TREE
@@ -129,7 +133,16 @@ class RunState:
             try:
                 self.databases.stop()
             finally:
-                _exit(TAMPERED_EXIT)
+                self.exit_now(TAMPERED_EXIT)
+
+    def exit_now(self, code: int) -> None:
+        """End the process at once (flushing what pytest printed), skipping Python's shutdown."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        _exit(code)
 
     def stop(self) -> None:
         self.databases.stop()

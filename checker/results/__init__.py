@@ -31,6 +31,7 @@ KIND_LOAD = "load_error"  # LEARNER_ERROR: the kata's files could not be importe
 KIND_FIXTURE = "fixture"  # CHECK_ERROR: a fixture failed before the learner's code was called
 KIND_CHECK = "check"  # CHECK_ERROR: the check raised before calling the learner's code
 KIND_TIMEOUT = "timeout"  # TIMED_OUT
+KIND_LEFT_RUNNING = "left_running"  # LEARNER_ERROR: a thread or process outlived its check
 
 # Where a statement came from.
 ORIGIN_LEARNER, ORIGIN_FIXTURE, ORIGIN_CHECK = "learner", "fixture", "check"
@@ -191,6 +192,9 @@ class KataResult:
     problem: str | None = None  # one paragraph: why the kata is not a pass, beyond its checks
     needs_postgres: int = 0  # checks that did not run because this run is on SQLite
     nudges: tuple[Nudge, ...] = ()  # legacy APIs in the learner's files (grading commands only)
+    # Code in the learner's files that reaches into the grader (`checker.workbook.scan`), as
+    # "file:line: what it does"; flagged for a person to look at, it changes no status.
+    flags: tuple[str, ...] = ()
 
     @property
     def passed_count(self) -> int:
@@ -225,6 +229,12 @@ class RunResult:
     database: str
     katas: tuple[KataResult, ...] = ()
     isolation_note: str | None = None  # set when Postgres isolation had to fall back
+    # The release it was graded with and whether its grader files were the release's
+    # (`checker.release.integrity.Integrity.to_json`); None where nobody checked.
+    workbook: dict[str, Any] | None = None
+    # `checker grade --pristine`: where the learner's files came from, the release that copy
+    # records and the one it was graded with, and notes (a release that could not be found).
+    pristine: dict[str, Any] | None = None
 
     @property
     def all_passed(self) -> bool:
@@ -240,5 +250,7 @@ class RunResult:
             "database": self.database,
             "all_passed": self.all_passed,
             "isolation_note": self.isolation_note,
+            "workbook": self.workbook,
+            "pristine": self.pristine,
             "katas": [k.to_json() for k in self.katas],
         }

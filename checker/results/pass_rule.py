@@ -60,7 +60,9 @@ def expected_checks(check_file: Path) -> tuple[str, ...]:
     except (OSError, SyntaxError, ValueError):
         return ()
     scopes = [tree.body] + [
-        node.body for node in tree.body if isinstance(node, ast.ClassDef) and node.name.startswith("Test")
+        node.body
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test")
     ]
     return tuple(
         node.name

@@ -8,6 +8,7 @@ that hung or crashed the child is reported as such; the katas after it are grade
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from checker.cli.databases import DatabaseTarget, unreachable_message
 from checker.cli.runner.launch import Launch, backstop_for, subprocess_launch
 from checker.cli.runner.stream import StreamReader, StreamTail
 from checker.errors import CheckerError
+from checker.plugin.containment import DEFAULT_MEMORY_MB
 from checker.results import KATA_NOT_RUN, CheckResult, KataResult, RunResult
 from checker.results.pass_rule import KataEvidence, expected_checks, judge
 from checker.workbook.catalog import Kata
@@ -25,6 +27,15 @@ from checker.workbook.kinds import files_of
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check; learner code that needs longer is almost always stuck
 _INI = Path(__file__).resolve().parents[2] / "plugin" / "checks.ini"
+
+
+def memory_limit() -> int:
+    """The grading child's memory limit in MB: $CHECKER_MEMORY_MB (which --memory-limit sets),
+    else the default; 0 turns it off."""
+    try:
+        return max(0, int(os.environ.get("CHECKER_MEMORY_MB", DEFAULT_MEMORY_MB)))
+    except ValueError:
+        return DEFAULT_MEMORY_MB
 
 
 def effective_timeout(kata: Kata, override: float | None) -> float:
@@ -44,12 +55,14 @@ class Plan:
     timeout: float | None = None
     first_failure: bool = False
     first_checks: Mapping[str, str] = field(default_factory=dict)  # kata id -> check to run first
+    memory_mb: int = field(default_factory=lambda: memory_limit())  # Linux; 0: none
 
     def pytest_args(self, stream: Path) -> list[str]:
         args = ["-c", str(_INI), "--rootdir", str(self.root), "-p", "checker.plugin.hooks"]
         args += ["-p", "pytest_timeout", "--timeout", str(self.timeout or DEFAULT_TIMEOUT)]
         args += ["-p", "pytest_asyncio.plugin"]
         args += ["--checker-db", self.target.kind, "--checker-stream", str(stream)]
+        args += ["--checker-contain", "--checker-memory-mb", str(self.memory_mb)]
         if self.target.url:
             args += ["--checker-db-url", self.target.url]
         if self.kata_root:
