@@ -25,6 +25,13 @@ if TYPE_CHECKING:
     from checker.workbook.catalog import Kata, Mutant
 
 LEARNER_TREE, SOLUTION_TREE, CHECKS_TREE = "katas", "solutions", "phases"
+# The class edition has no solutions/: it ships each phase's pristine stubs here instead, in
+# `phases/<phase_dir>/stubs/` at their paths relative to `katas/<phase_dir>/`, so that
+# `checker reset` works without the answers. Inside phases/ because that is the part of the
+# workbook learners never edit and whose files the release's integrity check already covers (an
+# edited stub there is reported like an edited check), and because pytest, given a check file,
+# never collects these (`kMM_slug.py`, not `test_*.py`).
+PRISTINE_FOLDER = "stubs"
 
 
 class Kind:
@@ -50,6 +57,12 @@ class Kind:
     def check_listed_files(self, files: tuple[str, ...]) -> str | None:
         """A problem with the catalog's `files` list, or None."""
         return None
+
+    def answer_files(self, kata: Kata) -> tuple[str, ...]:
+        """Files beside the kata's own that give its answers away (relative to the workbook
+        root), which the class edition leaves out: a kind whose learners write tests ships the
+        buggy implementations their tests must catch, say. Solutions are left out anyway."""
+        return ()
 
 
 @cache
@@ -118,8 +131,26 @@ class KataFiles:
         ]
 
     def stubs(self, root: Path) -> dict[str, str]:
-        """The learner's files generated from the solution's (raises MarkerError)."""
+        """The learner's files generated from the solution's (raises MarkerError); in the class
+        edition, which has no solutions/, the pristine stubs it ships."""
+        if not (root / SOLUTION_TREE).is_dir():
+            return self.pristine_stubs(root)
         return {name: make_stub(text) for name, text in self.read(root / SOLUTION_TREE).items()}
+
+    def pristine_name(self, name: str) -> str:
+        """Where the class edition keeps the stub of one of the kata's files (`name`, relative
+        to a tree), relative to the workbook root: `phases/p1_core/stubs/k01_engine.py`."""
+        inside_phase = PurePosixPath(name).relative_to(self.kata.phase_dir)
+        return f"{CHECKS_TREE}/{self.kata.phase_dir}/{PRISTINE_FOLDER}/{inside_phase}"
+
+    def pristine_stubs(self, root: Path) -> dict[str, str]:
+        """The stubs the class edition ships, by relative name; a missing file is left out."""
+        texts = {}
+        for name in self.relative:
+            path = root / self.pristine_name(name)
+            if path.is_file():
+                texts[name] = path.read_text(encoding="utf-8")
+        return texts
 
     def regions(self, root: Path) -> int:
         return sum(count_regions(text) for text in self.read(root / SOLUTION_TREE).values())
@@ -172,8 +203,11 @@ class KataFiles:
         return any(resolved == candidate.resolve() for candidate in self.paths(tree))
 
     def instructions(self, root: Path) -> str:
-        """The kata's instructions: its solution's docstring (the stub carries the same one)."""
-        path = root / SOLUTION_TREE / self.kind.instructions_file(self.kata)
+        """The kata's instructions: its solution's docstring (the stub carries the same one), or
+        in the class edition, which has no solutions/, the docstring of its pristine stub."""
+        name = self.kind.instructions_file(self.kata)
+        solution = root / SOLUTION_TREE / name
+        path = solution if solution.is_file() else root / self.pristine_name(name)
         try:
             docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         except (OSError, SyntaxError):
