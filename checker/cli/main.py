@@ -30,7 +30,7 @@ COMMANDS = {
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
-    "edition": "instructors: write the class edition, without solutions or answers, to a folder",
+    "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
 }
 
 
