@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from checker.release import manifest
-from checker.release.class_edition import build
+from checker.release.class_edition import ANSWER_FILES, build
 from checker.release.edition import edition_of
 from checker.release.toml_text import dumps_checked
 from checker.workbook.catalog import load_catalog
@@ -275,3 +275,19 @@ def test_toml_text_round_trips_what_catalogs_hold() -> None:
     for path in sorted((ROOT / "phases").glob("*/phase.toml")):
         original = tomllib.loads(path.read_text("utf-8"))
         assert tomllib.loads(dumps_checked(original)) == original, path
+
+
+def test_a_kinds_answer_files_are_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a kind declares as giving answers away (Phase 7's buggy implementations, say) is not
+    shipped, and is counted."""
+    from checker.workbook.kinds.module import ModuleKind
+
+    declared = "phases/p1_core/README.md"  # any shipped file will do for the test
+    monkeypatch.setattr(
+        ModuleKind,
+        "answer_files",
+        lambda self, kata: (declared,) if kata.id == "1.1" else (),
+    )
+    built = build(FULL_CATALOG, tmp_path / "edition")
+    assert not (tmp_path / "edition" / declared).exists()
+    assert built.left_out[ANSWER_FILES] == 1
