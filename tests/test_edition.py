@@ -187,6 +187,16 @@ def test_reset_restores_the_stub_after_a_backup(edition: Path, cli) -> None:
     assert len(saved) == 1 and "'mine'" in saved[0].read_text("utf-8")
 
 
+def test_reset_without_its_pristine_stub_says_so_and_keeps_the_file(edition: Path, cli) -> None:
+    (edition / "phases/p1_core/stubs/k01_engine.py").unlink()
+    mine = edition / "katas/p1_core/k01_engine.py"
+    mine.write_text("# mine\n", "utf-8")
+    result = cli("reset", "1.1", "--yes")
+    assert result.code == 2 and "phases/p1_core/stubs/k01_engine.py" in result.err, result
+    assert "Traceback" not in result.out + result.err
+    assert mine.read_text("utf-8") == "# mine\n"
+
+
 @pytest.mark.parametrize(
     "args", [("verify", "--static"), ("stubs",), ("release",), ("edition", "--class", "x")]
 )

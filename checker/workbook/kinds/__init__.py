@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
+from checker.errors import CheckerError
 from checker.workbook.markers import count_regions, make_stub
 from checker.workbook.mutants import apply_mutant
 
@@ -29,8 +30,9 @@ LEARNER_TREE, SOLUTION_TREE, CHECKS_TREE = "katas", "solutions", "phases"
 # `phases/<phase_dir>/stubs/` at their paths relative to `katas/<phase_dir>/`, so that
 # `checker reset` works without the answers. Inside phases/ because that is the part of the
 # workbook learners never edit and whose files the release's integrity check already covers (an
-# edited stub there is reported like an edited check), and because pytest, given a check file,
-# never collects these (`kMM_slug.py`, not `test_*.py`).
+# edited stub there is reported as an edited grader file), and in a folder of its own because
+# pytest, given a check file, puts the check's folder on sys.path: a `kMM_slug` module there
+# could shadow the kata's own name. Never collected as checks (`kMM_slug.py`, not `test_*.py`).
 PRISTINE_FOLDER = "stubs"
 
 
@@ -144,12 +146,20 @@ class KataFiles:
         return f"{CHECKS_TREE}/{self.kata.phase_dir}/{PRISTINE_FOLDER}/{inside_phase}"
 
     def pristine_stubs(self, root: Path) -> dict[str, str]:
-        """The stubs the class edition ships, by relative name; a missing file is left out."""
+        """The stubs the class edition ships, by relative name (CheckerError if one is gone:
+        a reset must never hand back a kata with a file missing)."""
         texts = {}
         for name in self.relative:
             path = root / self.pristine_name(name)
-            if path.is_file():
+            try:
                 texts[name] = path.read_text(encoding="utf-8")
+            except OSError:
+                raise CheckerError(
+                    f"{self.pristine_name(name)}, the original stub of kata {self.kata.id}, is "
+                    "missing from this class edition of the workbook, so the kata's stub cannot "
+                    "be rebuilt. Put the file back from the edition's repository (`git checkout "
+                    f"-- {CHECKS_TREE}`) and try again."
+                ) from None
         return texts
 
     def regions(self, root: Path) -> int:
