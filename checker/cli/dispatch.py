@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from checker.cli.commands import files, grade, info
 from checker.cli.commands.lookup import find_kata, find_phase
 from checker.cli.databases import DatabaseTarget, resolve_target
+from checker.release.edition import require_full_edition
 from checker.workbook.catalog import Catalog, Kata, Phase
 
 
@@ -69,6 +70,7 @@ def _reset(request: Request) -> int:
 def _verify(request: Request) -> int:
     from checker.cli.commands import maintain  # the verify machinery: only for maintainers
 
+    require_full_edition(request.catalog.root, "verify")
     args = request.args
     return maintain.run_verify(
         request.catalog,
@@ -92,6 +94,7 @@ def _serve(request: Request) -> int:
 def _stubs(request: Request) -> int:
     from checker.cli.commands import maintain
 
+    require_full_edition(request.catalog.root, "stubs")
     return maintain.stubs(request.catalog, request.phases(), request.args.check)
 
 
@@ -118,7 +121,14 @@ def _regrade(request: Request) -> int:
 def _release(request: Request) -> int:
     from checker.cli.commands import maintain
 
+    require_full_edition(request.catalog.root, "release")
     return maintain.release(request.catalog, request.args.check)
+
+
+def _edition(request: Request) -> int:
+    from checker.cli.commands.edition import class_edition_command  # for instructors only
+
+    return class_edition_command(request.catalog, request.args.class_out)
 
 
 HANDLERS: dict[str, Callable[[Request], int]] = {
@@ -139,6 +149,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "stubs": _stubs,
     "release": _release,
     "grade": _regrade,
+    "edition": _edition,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

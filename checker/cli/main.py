@@ -31,6 +31,7 @@ COMMANDS = {
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
+    "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
 }
 
 
@@ -165,6 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     release = command("release")
     release.add_argument(
         "--check", action="store_true", help="only report files that differ from the manifest"
+    )
+    edition = command("edition")
+    edition.add_argument(
+        "--class",
+        dest="class_out",
+        metavar="OUT",
+        required=True,
+        help="the folder to write the class edition to (new or empty)",
     )
     return parser
 

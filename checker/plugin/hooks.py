@@ -42,6 +42,7 @@ from checker.results import (
     PASSED,
     SKIPPED,
 )
+from checker.workbook.kinds import SOLUTION_TREE, files_of
 
 RESULT = pytest.StashKey[dict[str, Any]]()
 NEEDS_POSTGRES_REASON = "needs PostgreSQL (run with --db postgres)"
@@ -205,7 +206,11 @@ class GradingHooks:
             # A copy: a compare_sql re-run on the reference records its own requests in
             # state.exchanges, which must not join the learner's.
             result["exchanges"] = list(state.exchanges)
-            if result["outcome"] == FAILED and item.get_closest_marker("compare_sql"):
+            if (
+                result["outcome"] == FAILED
+                and item.get_closest_marker("compare_sql")
+                and (root / SOLUTION_TREE / files_of(kata).entry).exists()  # not in a class edition
+            ):
                 result["reference_statements"] = _count_on_reference(item, nextitem, state)
             if result["outcome"] not in (PASSED, SKIPPED, NEEDS_POSTGRES):
                 state.failed_katas.add(result["kata_id"])

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from checker.release import VERSION
-from checker.release.manifest import PACKAGE, Manifest, file_hash, listed, load
+from checker.release.manifest import MANIFESTS, PACKAGE, Manifest, file_hash, listed, load
 from checker.workbook.catalog import Kata
 from checker.workbook.kinds import CHECKS_TREE, files_of
 
@@ -66,6 +66,8 @@ def _affects(path: str, kata: Kata) -> bool:
     """A check file touches its kata, a catalog its phase's katas; any other code (the checker,
     a conftest.py, a helper module beside the checks) touches every kata."""
     posix = PurePosixPath(path)
+    if len(posix.parts) > 3 and posix.parts[0] == CHECKS_TREE and posix.parts[2] == "stubs":
+        return False  # a class edition's pristine stubs: what `reset` writes, not how it grades
     if posix.parts[0] == CHECKS_TREE and posix.name.startswith("test_") and posix.suffix == ".py":
         return path == files_of(kata).checks
     if posix.parts[0] == CHECKS_TREE and posix.name == "phase.toml":
@@ -120,7 +122,9 @@ def check(root: Path) -> Integrity:
     unchecked = None
     if root.resolve() != PACKAGE.parent:
         # Another copy (CHECKER_ROOT, a test's workbook): its phases the release ships are
-        # compared; a phase of its own (and its curriculum) is not the release's to judge.
+        # compared, with the manifest it carries if it has one (a class edition's differs from
+        # the full one's); a phase of its own (and its curriculum) is not the release's to judge.
+        manifest = load(folder=root / MANIFESTS.relative_to(PACKAGE.parent)) or manifest
         known = {_phase_dir(path) for path in manifest.under(f"{CHECKS_TREE}/")} - {None}
         on_disk = {path: file for path, file in on_disk.items() if _phase_dir(path) in known}
         manifest = Manifest(

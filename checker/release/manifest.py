@@ -37,6 +37,8 @@ def listed(path: str) -> bool:
         return False
     if any(part in _SKIPPED_PARTS or part.endswith(".egg-info") for part in parts):
         return False
+    if parts and parts[-1] == ".env":  # local settings, perhaps a password: never shipped
+        return False
     return not path.endswith(_SKIPPED_SUFFIXES)
 
 

@@ -8,10 +8,18 @@ from pathlib import Path
 from checker.errors import CheckerError
 
 _MARKERS = ("phases", "katas", "solutions")
+_NEEDS = "phases/, katas/ and solutions/ (or, in the class edition, phases/ and katas/)"
 
 
 def _is_workbook(folder: Path) -> bool:
-    return all((folder / name).is_dir() for name in _MARKERS)
+    """phases/ and katas/, with solutions/ or as the class edition (which has none)."""
+    if not all((folder / name).is_dir() for name in _MARKERS[:2]):
+        return False
+    if (folder / _MARKERS[2]).is_dir():
+        return True
+    from checker.release.edition import is_class_edition  # reads the edition's manifest
+
+    return is_class_edition(folder)
 
 
 def find_root() -> Path:
@@ -22,7 +30,7 @@ def find_root() -> Path:
         if not _is_workbook(root):
             raise CheckerError(
                 f"CHECKER_ROOT is set to {root}, which is not a workbook (it needs the folders "
-                f"{', '.join(_MARKERS)}). Unset it or point it at your clone."
+                f"{_NEEDS}). Unset it or point it at your clone."
             )
         return root
     here = Path.cwd().resolve()
@@ -34,7 +42,7 @@ def find_root() -> Path:
         return installed_from
     raise CheckerError(
         "Could not find the workbook: run `checker` inside your clone of it (the folder with "
-        "phases/, katas/ and solutions/), or set CHECKER_ROOT to that folder."
+        f"{_NEEDS}), or set CHECKER_ROOT to that folder."
     )
 
 

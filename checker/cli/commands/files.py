@@ -9,6 +9,7 @@ from checker.cli.state.backups import Backup, list_backups, restore
 from checker.cli.state.learner_files import stale_stubs, write_stubs
 from checker.cli.state.progress import Progress
 from checker.errors import CheckerError
+from checker.release.edition import is_class_edition, solutions_elsewhere
 from checker.results import KATA_PASSED
 from checker.workbook.catalog import Catalog, Kata
 from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, files_of
@@ -87,6 +88,8 @@ def restore_backup(catalog: Catalog, which: str, assume_yes: bool) -> int:
 
 
 def solution(catalog: Catalog, kata: Kata, force: bool) -> int:
+    if is_class_edition(catalog.root):  # even with --force: there is nothing here to show
+        raise CheckerError(solutions_elsewhere(kata.id))
     progress = Progress.load(catalog.root)
     if progress.status(kata) != KATA_PASSED and not force:
         raise CheckerError(

@@ -32,7 +32,11 @@ from checker.cli.render.learner import (
     render_watch,
 )
 from checker.cli.render.progress import live_progress
-from checker.cli.render.release import render_manifest_drift, render_manifest_written
+from checker.cli.render.release import (
+    render_edition_built,
+    render_manifest_drift,
+    render_manifest_written,
+)
 from checker.cli.render.runs import (
     render_kata_result,
     render_kata_run,
@@ -52,6 +56,7 @@ __all__ = [
     "print_json",
     "render_all_passed",
     "render_backups",
+    "render_edition_built",
     "render_editor_command",
     "render_hints",
     "render_instructions",

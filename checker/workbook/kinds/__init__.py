@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ClassVar
 
+from checker.errors import CheckerError
 from checker.workbook.markers import count_regions, make_stub
 from checker.workbook.mutants import apply_mutant
 
@@ -25,6 +26,14 @@ if TYPE_CHECKING:
     from checker.workbook.catalog import Kata, Mutant
 
 LEARNER_TREE, SOLUTION_TREE, CHECKS_TREE = "katas", "solutions", "phases"
+# The class edition has no solutions/: it ships each phase's pristine stubs here instead, in
+# `phases/<phase_dir>/stubs/` at their paths relative to `katas/<phase_dir>/`, so that
+# `checker reset` works without the answers. Inside phases/ because that is the part of the
+# workbook learners never edit and whose files the release's integrity check already covers (an
+# edited stub there is reported as an edited grader file), and in a folder of its own because
+# pytest, given a check file, puts the check's folder on sys.path: a `kMM_slug` module there
+# could shadow the kata's own name. Never collected as checks (`kMM_slug.py`, not `test_*.py`).
+PRISTINE_FOLDER = "stubs"
 
 
 class Kind:
@@ -50,6 +59,12 @@ class Kind:
     def check_listed_files(self, files: tuple[str, ...]) -> str | None:
         """A problem with the catalog's `files` list, or None."""
         return None
+
+    def answer_files(self, kata: Kata) -> tuple[str, ...]:
+        """Files beside the kata's own that give its answers away (relative to the workbook
+        root), which the class edition leaves out: a kind whose learners write tests ships the
+        buggy implementations their tests must catch, say. Solutions are left out anyway."""
+        return ()
 
 
 @cache
@@ -118,8 +133,34 @@ class KataFiles:
         ]
 
     def stubs(self, root: Path) -> dict[str, str]:
-        """The learner's files generated from the solution's (raises MarkerError)."""
+        """The learner's files generated from the solution's (raises MarkerError); in the class
+        edition, which has no solutions/, the pristine stubs it ships."""
+        if not (root / SOLUTION_TREE).is_dir():
+            return self.pristine_stubs(root)
         return {name: make_stub(text) for name, text in self.read(root / SOLUTION_TREE).items()}
+
+    def pristine_name(self, name: str) -> str:
+        """Where the class edition keeps the stub of one of the kata's files (`name`, relative
+        to a tree), relative to the workbook root: `phases/p1_core/stubs/k01_engine.py`."""
+        inside_phase = PurePosixPath(name).relative_to(self.kata.phase_dir)
+        return f"{CHECKS_TREE}/{self.kata.phase_dir}/{PRISTINE_FOLDER}/{inside_phase}"
+
+    def pristine_stubs(self, root: Path) -> dict[str, str]:
+        """The stubs the class edition ships, by relative name (CheckerError if one is gone:
+        a reset must never hand back a kata with a file missing)."""
+        texts = {}
+        for name in self.relative:
+            path = root / self.pristine_name(name)
+            try:
+                texts[name] = path.read_text(encoding="utf-8")
+            except OSError:
+                raise CheckerError(
+                    f"{self.pristine_name(name)}, the original stub of kata {self.kata.id}, is "
+                    "missing from this class edition of the workbook, so the kata's stub cannot "
+                    "be rebuilt. Put the file back from the edition's repository (`git checkout "
+                    f"-- {CHECKS_TREE}`) and try again."
+                ) from None
+        return texts
 
     def regions(self, root: Path) -> int:
         return sum(count_regions(text) for text in self.read(root / SOLUTION_TREE).values())
@@ -172,8 +213,11 @@ class KataFiles:
         return any(resolved == candidate.resolve() for candidate in self.paths(tree))
 
     def instructions(self, root: Path) -> str:
-        """The kata's instructions: its solution's docstring (the stub carries the same one)."""
-        path = root / SOLUTION_TREE / self.kind.instructions_file(self.kata)
+        """The kata's instructions: its solution's docstring (the stub carries the same one), or
+        in the class edition, which has no solutions/, the docstring of its pristine stub."""
+        name = self.kind.instructions_file(self.kata)
+        solution = root / SOLUTION_TREE / name
+        path = solution if solution.is_file() else root / self.pristine_name(name)
         try:
             docstring = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8")))
         except (OSError, SyntaxError):
