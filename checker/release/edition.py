@@ -13,11 +13,8 @@ from pathlib import Path
 
 from checker.errors import CheckerError
 from checker.release import VERSION, manifest
-from checker.release.manifest import CLASS, FULL
+from checker.release.manifest import CLASS, FULL, MANIFESTS_IN_WORKBOOK
 from checker.workbook.kinds import SOLUTION_TREE
-
-# Where a workbook keeps its release manifests, relative to its root (the edition's own is there).
-MANIFESTS_IN_WORKBOOK = manifest.MANIFESTS.relative_to(manifest.PACKAGE.parent).as_posix()
 
 # Left out of the class edition whole, with why (the counts `checker edition` prints use the keys).
 LEFT_OUT_TREES = {

@@ -16,7 +16,14 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from checker.release import VERSION
-from checker.release.manifest import MANIFESTS, PACKAGE, Manifest, file_hash, listed, load
+from checker.release.manifest import (
+    MANIFESTS_IN_WORKBOOK,
+    PACKAGE,
+    Manifest,
+    file_hash,
+    listed,
+    load,
+)
 from checker.workbook.catalog import Kata
 from checker.workbook.kinds import CHECKS_TREE, files_of
 
@@ -124,7 +131,7 @@ def check(root: Path) -> Integrity:
         # Another copy (CHECKER_ROOT, a test's workbook): its phases the release ships are
         # compared, with the manifest it carries if it has one (a class edition's differs from
         # the full one's); a phase of its own (and its curriculum) is not the release's to judge.
-        manifest = load(folder=root / MANIFESTS.relative_to(PACKAGE.parent)) or manifest
+        manifest = load(folder=root / MANIFESTS_IN_WORKBOOK) or manifest
         known = {_phase_dir(path) for path in manifest.under(f"{CHECKS_TREE}/")} - {None}
         on_disk = {path: file for path, file in on_disk.items() if _phase_dir(path) in known}
         manifest = Manifest(

@@ -23,6 +23,8 @@ from checker.release import VERSION
 
 MANIFESTS = Path(__file__).resolve().parent / "manifests"
 PACKAGE = Path(__file__).resolve().parents[1]  # the running checker package
+# Where a workbook keeps its release manifests, relative to its root.
+MANIFESTS_IN_WORKBOOK = MANIFESTS.relative_to(PACKAGE.parent).as_posix()
 FULL, CLASS = "full", "class"  # editions: everything, or without the answers (`checker edition`)
 
 # Never listed: the manifests themselves (a file cannot hold its own hash) and what tools make.
