@@ -299,3 +299,77 @@ def test_an_edit_touches_the_katas_it_grades() -> None:
     assert found.affecting(kata["2.3"]) == ["phases/p2_relationships/phase.toml (edited)"]
     anywhere = Integrity("0.5.0", extra=("phases/p1_core/conftest.py",))
     assert anywhere.affecting(kata["4.1"]) == ["phases/p1_core/conftest.py (added)"]
+
+
+def _gone(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc (Linux)")
+def test_a_grandchild_that_escaped_its_parent_dies_with_the_process_group(
+    workbook: Path, cli: Any, tmp_path: Path
+) -> None:
+    """`sh -c 'sleep 300 &'` leaves a sleep whose parent is gone: no check sees it as its own
+    child, but it is in the grading process's group, which is killed when grading ends."""
+    marker = tmp_path / "grandchild.pid"
+    _write(
+        workbook,
+        f"""
+        import subprocess
+
+        subprocess.run(["sh", "-c", "sleep 300 & echo $! > {marker}"], check=True)
+        """,
+        base=SOLUTION,
+    )
+    _grade(cli, "kata", "1.1")
+    assert _gone(int(marker.read_text()))
+
+
+@pytest.mark.parametrize("warm", [False, True], ids=["subprocess", "warm fork"])
+def test_ctrl_c_reaches_the_child_in_its_own_process_group(
+    tmp_path: Path, warm: bool
+) -> None:
+    """The child leads a process group of its own, so the terminal's Ctrl-C reaches only the
+    CLI: the launcher passes it on, and the child's test run ends as interrupted, tidily."""
+    import os
+    import signal
+    import threading
+
+    from checker.cli.runner.launch import subprocess_launch
+    from checker.cli.runner.warm import WarmRunner
+
+    if warm and not WarmRunner.available():
+        pytest.skip("no fork here")
+    (tmp_path / "test_wait.py").write_text(
+        textwrap.dedent(f"""
+            import time
+            from pathlib import Path
+
+            def test_wait():
+                Path({str(tmp_path / "started")!r}).write_text("")
+                try:
+                    time.sleep(60)
+                except KeyboardInterrupt:
+                    Path({str(tmp_path / "interrupted")!r}).write_text("")
+                    raise
+        """)
+    )
+    stream = tmp_path / "stream.jsonl"
+    args = ["-p", "no:cacheprovider", "-q", str(tmp_path / "test_wait.py")]
+
+    def interrupt_when_started() -> None:
+        for _ in range(600):
+            if (tmp_path / "started").exists():
+                break
+            threading.Event().wait(0.05)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_when_started, daemon=True).start()
+    with WarmRunner() as runner, pytest.raises(KeyboardInterrupt):
+        (runner.launch if warm else subprocess_launch)(args, tmp_path, stream, 120.0)
+    for _ in range(100):
+        if (tmp_path / "interrupted").exists():
+            break
+        threading.Event().wait(0.05)
+    assert (tmp_path / "interrupted").exists()
