@@ -39,6 +39,7 @@ from checker.cli.render.runs import (
     render_next_step,
     render_phase_run,
 )
+from checker.cli.render.update import render_dry_run, render_update_done, render_update_plan
 from checker.cli.render.verify import render_verify
 
 __all__ = [
@@ -51,6 +52,7 @@ __all__ = [
     "print_json",
     "render_all_passed",
     "render_backups",
+    "render_dry_run",
     "render_editor_command",
     "render_hints",
     "render_instructions",
@@ -70,6 +72,8 @@ __all__ = [
     "render_status",
     "render_stopped_watching",
     "render_unchanged",
+    "render_update_done",
+    "render_update_plan",
     "render_verify",
     "render_watch",
     "render_written",
