@@ -27,7 +27,8 @@ from checker.workbook.kinds import LEARNER_TREE
 
 MANIFESTS_FOLDER = "checker/release/manifests"
 SET_ASIDE_FOLDER = ".checker/updates"  # <version>/<path>: new stubs the learner has not taken
-_WORKBOOK_FOLDERS = ("phases", "katas", "solutions")
+# solutions/ is not among them: the class edition (which an instructor publishes) leaves it out.
+_WORKBOOK_FOLDERS = ("phases", "katas")
 _KATA_PATH = re.compile(rf"^{LEARNER_TREE}/p(\d+)_[^/]+/k(\d+)_")
 
 
@@ -140,7 +141,7 @@ def check_source(root: Release, source: Release, force: bool) -> None:
     where = str(source.root)
     if not is_workbook(source.root) or source.version is None:
         raise CheckerError(
-            f"{where} is not a workbook: it needs the folders {', '.join(_WORKBOOK_FOLDERS)} and a "
+            f"{where} is not a workbook: it needs the folders phases/ and katas/ and a "
             "pyproject.toml with the release's version. Point --from at a clone or an unpacked "
             "release of the workbook, a .zip or .tar.gz of one, or a git ref (git:upstream/main)."
         )
