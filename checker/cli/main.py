@@ -27,7 +27,7 @@ COMMANDS = {
     "restore": "put a backed-up file back: checker restore 1.3 (its newest backup) or an id",
     "solution": "show a kata's reference solution and talking points, once the kata passes",
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
-    "update": "take a newer release of the workbook, keeping your work: checker update --from DIR",
+    "update": "take a newer release of the workbook and keep your work",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
