@@ -26,6 +26,8 @@ OLD, NEW = "0.5.0", "0.6.0"
 K01 = "katas/p1_core/k01_engine.py"  # edited by the learner; its stub changes in NEW
 K02 = "katas/p1_core/k02_core_tables.py"  # edited by the learner; its stub stays
 K04 = "katas/p1_core/k04_declarative_models.py"  # untouched; its stub changes in NEW
+K05 = "katas/p1_core/k05_dataclass_models.py"  # deleted by the learner; its stub changes in NEW
+K06 = "katas/p1_core/k06_transactions.py"  # deleted by the learner; its stub stays
 K09 = "katas/p1_core/k09_queries.py"  # edited by the learner; gone from NEW
 K207 = "katas/p2_relationships/k07_joins.py"  # untouched; gone from NEW
 ADDED = "katas/p1_core/k10_added.py"  # new in NEW
@@ -75,6 +77,7 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     shutil.copytree(old, new, ignore=shutil.ignore_patterns("manifests"))
     _append(new / K01, "# a clearer TODO in 0.6.0\n")
     _append(new / K04, "# a clearer TODO in 0.6.0\n")
+    _append(new / K05, "# a clearer TODO in 0.6.0\n")
     (new / K09).unlink()
     (new / K207).unlink()
     shutil.rmtree(new / "docs")
@@ -94,6 +97,8 @@ def learner(releases: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.Mon
     (root / K01).write_text(MY_K01, encoding="utf-8")
     (root / K02).write_bytes(MY_K02.encode())
     (root / K09).write_text("# my queries\n", encoding="utf-8")
+    (root / K05).unlink()
+    (root / K06).unlink()
     (root / CHECK3).write_text("def test_nothing():\n    pass\n", encoding="utf-8")
     (root / EDITED_NOTES).write_text("my notes\n", encoding="utf-8")
     (root / REVISION).write_text('revision = "0003"\n', encoding="utf-8")
@@ -114,6 +119,8 @@ def test_plan_decides_file_by_file(learner: Path, releases: tuple[Path, Path]) -
     assert steps[K01].action is Action.SET_ASIDE and steps[K01].kata_id == "1.1"
     assert steps[K02].action is Action.KEEP
     assert steps[K09].action is Action.KEEP  # gone from the release, but edited
+    assert steps[K05].action is Action.SET_ASIDE and steps[K05].deleted  # stays deleted
+    assert K06 not in steps  # deleted, stub unchanged: nothing to say
     assert steps[K207].action is Action.REMOVE
     assert steps[ADDED].action is Action.ADD
     assert steps[CHECK2].action is Action.REPLACE and not steps[CHECK2].backup
@@ -138,6 +145,8 @@ def test_update_keeps_work_and_takes_the_release(
     assert "Kata 1.1" in result.out and "checker reset 1.1" in result.out, result
     assert K01 in result.out and f".checker/updates/{NEW}/{K01}" in result.out
     assert (learner / K09).read_text(encoding="utf-8") == "# my queries\n"
+    assert not (learner / K05).exists() and not (learner / K06).exists()
+    assert "you had deleted katas/p1_core/k05_dataclass_models.py" in result.out
     assert not (learner / K207).exists()
     assert _same(learner / ADDED, new / ADDED)
     assert _same(learner / CHECK2, new / CHECK2) and _same(learner / CHECK3, new / CHECK3)
@@ -184,6 +193,20 @@ def test_no_terminal_and_no_yes_changes_nothing(
 ) -> None:
     result = cli("update", "--from", str(releases[1]))
     assert result.code == 2 and "--yes" in result.err, result
+    assert read_release(learner).version == OLD
+
+
+def test_answering_no_changes_nothing(
+    learner: Path, releases: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, cli
+) -> None:
+    from checker.cli import render
+
+    asked = []
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr(render, "ask_yes_no", lambda question: asked.append(question) or False)
+    result = cli("update", "--from", str(releases[1]))
+    assert result.code == 0 and "Nothing was changed" in result.out, result
+    assert asked == [f"Update your workbook to release {NEW}?"]
     assert read_release(learner).version == OLD
 
 
@@ -266,6 +289,7 @@ def test_an_archive_that_escapes_its_folder_is_refused(
     assert not (tmp_path / "escaped.txt").exists()
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 def test_a_git_ref_is_a_source(
     learner: Path, releases: tuple[Path, Path], tmp_path: Path, cli
 ) -> None:
@@ -333,6 +357,36 @@ def test_another_edition_is_refused(
     result = cli("update", "--from", str(new), "--yes")
     assert result.code == 2 and "class edition" in result.err, result
     assert (learner / "solutions").is_dir()
+
+
+def test_a_root_without_a_manifest_uses_the_one_the_release_ships(
+    learner: Path, releases: tuple[Path, Path], tmp_path: Path
+) -> None:
+    shutil.rmtree(learner / "checker/release/manifests")
+    new = tmp_path / "new"
+    shutil.copytree(releases[1], new)
+    shipped = f"checker/release/manifests/{OLD}.json"
+    shutil.copy2(releases[0] / shipped, new / shipped)
+    planned = plan(read_release(learner), read_release(new))
+    steps = {s.path: s for s in planned.steps}
+    assert not planned.guessed and planned.notes
+    assert steps[K04].action is Action.REPLACE  # known untouched: the new stub
+    assert steps[K01].action is Action.SET_ASIDE
+
+
+@pytest.mark.parametrize("bad", ["../outside.py", ".git/config", "/etc/passwd"])
+def test_a_manifest_naming_paths_outside_the_workbook_is_refused(
+    bad: str, learner: Path, releases: tuple[Path, Path], tmp_path: Path, cli
+) -> None:
+    new = tmp_path / "new"
+    shutil.copytree(releases[1], new)
+    written = new / f"checker/release/manifests/{NEW}.json"
+    data = json.loads(written.read_text(encoding="utf-8"))
+    data["files"][bad] = "0" * 64
+    written.write_text(json.dumps(data), encoding="utf-8")
+    result = cli("update", "--from", str(new), "--yes")
+    assert result.code == 2 and "outside the workbook" in result.err, result
+    assert read_release(learner).version == OLD
 
 
 def test_version_order_is_numeric() -> None:

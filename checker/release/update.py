@@ -87,6 +87,7 @@ class Step:
     action: Action
     why: str  # a few words for the learner
     backup: bool = False  # the file on disk is someone's work: back it up before it goes
+    deleted: bool = False  # set aside for a kata file the learner had deleted
 
     @property
     def kata_id(self) -> str | None:
@@ -172,6 +173,7 @@ def plan(root: Release, source: Release, force: bool = False) -> Plan:
     check_source(root, source, force)
     assert source.manifest is not None
     new = source.manifest.files
+    _check_paths(source, new)
     old_manifest = root.manifest or _shipped_manifest(root, source)
     old = old_manifest.files if old_manifest else {}
     steps: list[Step] = []
@@ -191,6 +193,25 @@ def plan(root: Release, source: Release, force: bool = False) -> Plan:
             "release ships was used to tell your edits apart.",
         )
     return Plan(root, source, tuple(steps), guessed=not old, notes=notes)
+
+
+def _check_paths(source: Release, files: dict[str, str]) -> None:
+    """A manifest names files inside the workbook, never its state or git's: an update writes
+    every path it lists, so one such as `../x` or `.git/config` is refused outright."""
+    bad = [
+        path
+        for path in files
+        if (posix := PurePosixPath(path)).is_absolute()
+        or ".." in posix.parts
+        or "\\" in path
+        or posix.parts[0] in (".git", ".checker")
+    ]
+    if bad:
+        raise CheckerError(
+            f"The manifest of release {source.version} in {source.root} lists paths outside the "
+            f"workbook's files ({', '.join(sorted(bad)[:3])}); nothing was changed. Update from "
+            "the workbook's published release."
+        )
 
 
 def _in_katas(path: str) -> bool:
@@ -241,7 +262,7 @@ def _kata_step(
             return Step(path, Action.ADD, "new in this release")
         if old == new:
             return None
-        return Step(path, Action.SET_ASIDE, "you deleted it; its stub changed")
+        return Step(path, Action.SET_ASIDE, "you deleted it; its stub changed", deleted=True)
     if current == new:
         return None
     if current == old:

@@ -96,6 +96,13 @@ def _render_set_aside(plan: Plan, step: Step) -> None:
         if kata
         else "copy it over yours to take it"
     )
+    if step.deleted:
+        out.print(
+            f"Kata {escape(kata or step.path)}: you had deleted {escape(step.path)}, so it stays "
+            f"deleted; release {escape(plan.to_version)} changed its stub, saved as "
+            f"{escape(aside)}. Copy it back to take it."
+        )
+        return
     out.print(
         f"Kata {escape(kata or step.path)}: your {escape(step.path)} is kept; release "
         f"{escape(plan.to_version)} changed its stub, saved as {escape(aside)}. "
