@@ -350,9 +350,13 @@ def test_the_class_edition_updates_the_same_way(
     assert not any(path.startswith("solutions/") for path in steps)
 
 
+@pytest.mark.parametrize("root_manifest", [True, False])
 def test_another_edition_is_refused(
-    learner: Path, releases: tuple[Path, Path], tmp_path: Path, cli
+    root_manifest: bool, learner: Path, releases: tuple[Path, Path], tmp_path: Path, cli
 ) -> None:
+    """Without its manifest, a workbook with solutions/ is the full edition."""
+    if not root_manifest:
+        shutil.rmtree(learner / "checker/release/manifests")
     new = _class_edition(releases[1], tmp_path / "new")
     result = cli("update", "--from", str(new), "--yes")
     assert result.code == 2 and "class edition" in result.err, result

@@ -22,8 +22,8 @@ from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from checker.errors import CheckerError
-from checker.release.manifest import Manifest, file_hash, load
-from checker.workbook.kinds import LEARNER_TREE
+from checker.release.manifest import CLASS, FULL, Manifest, file_hash, load
+from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE
 
 MANIFESTS_FOLDER = "checker/release/manifests"
 SET_ASIDE_FOLDER = ".checker/updates"  # <version>/<path>: new stubs the learner has not taken
@@ -39,6 +39,13 @@ class Release:
     root: Path
     version: str | None  # [project] version in pyproject.toml; None if unreadable
     manifest: Manifest | None  # that version's manifest, if the workbook has it
+
+    @property
+    def edition(self) -> str:
+        """The manifest's; without one, the class edition is the one without solutions/."""
+        if self.manifest is not None:
+            return self.manifest.edition
+        return FULL if (self.root / SOLUTION_TREE).is_dir() else CLASS
 
 
 def read_release(root: Path) -> Release:
@@ -153,10 +160,10 @@ def check_source(root: Release, source: Release, force: bool) -> None:
             "anyone's edits. Update from a published release, or ask its maintainer to run "
             "`checker release` there."
         )
-    if root.manifest and source.manifest.edition != root.manifest.edition and not force:
+    if source.edition != root.edition and not force:
         raise CheckerError(
-            f"{where} is the {source.manifest.edition} edition of the workbook and yours the "
-            f"{root.manifest.edition} edition; updating across editions would add or remove "
+            f"{where} is the {source.edition} edition of the workbook and yours the "
+            f"{root.edition} edition; updating across editions would add or remove "
             "whole parts (the solutions). Update from the same edition, or pass --force."
         )
     if root.version is None or force:
@@ -173,9 +180,11 @@ def plan(root: Release, source: Release, force: bool = False) -> Plan:
     check_source(root, source, force)
     assert source.manifest is not None
     new = source.manifest.files
-    _check_paths(source, new)
+    _check_paths(new, source)
     old_manifest = root.manifest or _shipped_manifest(root, source)
     old = old_manifest.files if old_manifest else {}
+    if old_manifest is not None:
+        _check_paths(old, root if root.manifest else source, old_manifest.version)
     steps: list[Step] = []
     for path in sorted(old.keys() | new.keys()):
         disk = root.root / path
@@ -195,7 +204,7 @@ def plan(root: Release, source: Release, force: bool = False) -> Plan:
     return Plan(root, source, tuple(steps), guessed=not old, notes=notes)
 
 
-def _check_paths(source: Release, files: dict[str, str]) -> None:
+def _check_paths(files: dict[str, str], holder: Release, version: str | None = None) -> None:
     """A manifest names files inside the workbook, never its state or git's: an update writes
     every path it lists, so one such as `../x` or `.git/config` is refused outright."""
     bad = [
@@ -208,9 +217,9 @@ def _check_paths(source: Release, files: dict[str, str]) -> None:
     ]
     if bad:
         raise CheckerError(
-            f"The manifest of release {source.version} in {source.root} lists paths outside the "
-            f"workbook's files ({', '.join(sorted(bad)[:3])}); nothing was changed. Update from "
-            "the workbook's published release."
+            f"The manifest of release {version or holder.version} in {holder.root} lists paths "
+            f"outside the workbook's files ({', '.join(sorted(bad)[:3])}); nothing was changed. "
+            "Update from the workbook's published release."
         )
 
 
