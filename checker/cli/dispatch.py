@@ -102,6 +102,26 @@ def _update(request: Request) -> int:
     return update(request.catalog.root, args.source, args.yes, args.dry_run, args.force)
 
 
+def _regrade(request: Request) -> int:
+    from pathlib import Path
+
+    from checker.cli.commands.pristine import show_pristine
+
+    args = request.args
+    if args.kata_id:
+        katas = [request.kata()]
+    else:
+        katas = [k for p in request.phases() for k in p.katas]
+    return show_pristine(
+        request.catalog,
+        Path(args.pristine),
+        katas,
+        request.target(),
+        request.timeout,
+        request.as_json,
+    )
+
+
 def _release(request: Request) -> int:
     from checker.cli.commands import maintain
 
@@ -126,6 +146,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "verify": _verify,
     "stubs": _stubs,
     "release": _release,
+    "grade": _regrade,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

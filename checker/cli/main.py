@@ -28,6 +28,7 @@ COMMANDS = {
     "solution": "show a kata's reference solution and talking points, once the kata passes",
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
     "update": "take a newer release of the workbook and keep your work",
+    "grade": "instructors: regrade a learner's kata files in a clean copy (--pristine PATH)",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
@@ -60,6 +61,13 @@ def _database_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
         default=argparse.SUPPRESS if suppress else None,
         metavar="SECONDS",
         help="time limit for one check (default: 5)",
+    )
+    group.add_argument(
+        "--memory-limit",
+        type=int,
+        default=argparse.SUPPRESS if suppress else None,
+        metavar="MB",
+        help="memory the checks may use, on Linux (default: 2048; 0 for no limit)",
     )
 
 
@@ -143,6 +151,17 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply a release that is not newer, or of another edition",
     )
+    regrade = command("grade")
+    regrade.add_argument(
+        "--pristine",
+        required=True,
+        metavar="PATH",
+        help="the learner's copy of the workbook: only its kata files are taken",
+    )
+    only = regrade.add_mutually_exclusive_group()
+    only.add_argument("--phase", metavar="N", help="only this phase")
+    only.add_argument("--kata", metavar="N.M", dest="kata_id", help="only this kata")
+    regrade.add_argument("--json", action="store_true", help="print JSON")
     verify = command("verify")
     verify.add_argument("--phase", metavar="N", help="only this phase")
     verify.add_argument(
@@ -169,6 +188,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _dispatch(args: argparse.Namespace) -> int:
+    import os
+
+    if args.memory_limit is not None:  # read where the grading child is started
+        os.environ["CHECKER_MEMORY_MB"] = str(args.memory_limit)
     from checker.cli.dispatch import dispatch
     from checker.workbook.catalog import load_catalog
     from checker.workbook.paths import find_root

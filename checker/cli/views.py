@@ -7,9 +7,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from checker.cli.state.progress import Progress
+from checker.release import integrity
 from checker.results import KATA_PASSED, SCHEMA_VERSION
 from checker.workbook.catalog import Catalog, Kata
-from checker.workbook.kinds import files_of
+from checker.workbook.kinds import LEARNER_TREE, files_of
+from checker.workbook.scan import scan_files
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,11 @@ class PhaseRow:
 class StatusView:
     phases: tuple[PhaseRow, ...]
     next_kata: KataRow | None
+    # What a mentor or an instructor should look at: code reaching into the grader
+    # ("kata 1.3: file:line: what"), results not written by the checker, edited grader files.
+    flags: tuple[str, ...] = ()
+    forged: tuple[str, ...] = ()
+    workbook: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -73,6 +80,9 @@ class StatusView:
                 for p in self.phases
             ],
             "next_kata": self.next_kata.kata_id if self.next_kata else None,
+            "flags": list(self.flags),
+            "forged": list(self.forged),
+            "workbook": self.workbook,
         }
 
 
@@ -100,7 +110,19 @@ def status_view(catalog: Catalog, progress: Progress) -> StatusView:
         for p in catalog.phases
     )
     following = progress.first_unsolved(catalog)
-    return StatusView(phases, KataRow.of(following, progress) if following else None)
+    available = [k for p in catalog.phases if p.available for k in p.katas]
+    flags = tuple(
+        f"kata {kata.id}: {flag}"
+        for kata in available
+        for flag in scan_files(files_of(kata).read(catalog.root / LEARNER_TREE), LEARNER_TREE)
+    )
+    return StatusView(
+        phases,
+        KataRow.of(following, progress) if following else None,
+        flags,
+        tuple(kata.id for kata in catalog.katas if progress.forged(kata)),
+        integrity.check(catalog.root).to_json(),
+    )
 
 
 def list_view(catalog: Catalog, progress: Progress) -> ListView:

@@ -23,11 +23,25 @@ from checker.plugin import (
     fixtures,
     pool_watch,
 )
+from checker.plugin.containment import (
+    DEFAULT_MEMORY_MB,
+    left_running_message,
+    set_memory_limit,
+    stray_threads,
+)
 from checker.plugin.fixtures import LOAD_FAILED, STATE, run_state
+from checker.plugin.guard import Guard
 from checker.plugin.outcomes import Context, classify
 from checker.plugin.run_state import RunState, kata_of
 from checker.plugin.zones import use_local_zone
-from checker.results import FAILED, NEEDS_POSTGRES, PASSED, SKIPPED
+from checker.results import (
+    FAILED,
+    KIND_LEFT_RUNNING,
+    LEARNER_ERROR,
+    NEEDS_POSTGRES,
+    PASSED,
+    SKIPPED,
+)
 
 RESULT = pytest.StashKey[dict[str, Any]]()
 NEEDS_POSTGRES_REASON = "needs PostgreSQL (run with --db postgres)"
@@ -63,6 +77,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--checker-db-url", help="the Postgres server for --checker-db postgres")
     group.addoption("--checker-stream", help="append one JSON line per record to this file")
     group.addoption(
+        "--checker-memory-mb",
+        type=int,
+        default=0,
+        help=f"limit the run's memory (Linux; the CLI passes {DEFAULT_MEMORY_MB}); 0: no limit",
+    )
+    group.addoption(
+        "--checker-contain",
+        action="store_true",
+        help="the run is a grading child: at its end, exit without waiting for threads the "
+        "learner's code left running",
+    )
+    group.addoption(
         "--checker-first-failure",
         action="store_true",
         help="skip a kata's remaining checks once one fails (verify: a mutant caught is caught)",
@@ -71,6 +97,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     use_local_zone()
+    set_memory_limit(config.option.checker_memory_mb)
     config.addinivalue_line("markers", "postgres_only: the check needs PostgreSQL")
     config.addinivalue_line(
         "markers",
@@ -94,6 +121,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
     if state:
         state.stop()
         capture.detach(state.capture)
+        if config.option.checker_contain and stray_threads():
+            # Python would wait for them at exit, forever if they never end; their checks
+            # have already failed for them. Leave now, with the exit code pytest chose.
+            state.exit_now(state.exitstatus)
 
 
 class GradingHooks:
@@ -115,6 +146,12 @@ class GradingHooks:
             )
             pytest.exit("the database is unreachable", returncode=3)
         self.state.stream.start(databases.kind, databases.isolation, databases.isolation_note)
+
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        # The parent counts a run without this record as one that died: whatever exit code a
+        # learner's os._exit chose, a run that did not get here did not grade everything.
+        self.state.stream.emit("session_end", exitstatus=int(exitstatus))
+        self.state.exitstatus = int(exitstatus)
 
     def pytest_collectreport(self, report: pytest.CollectReport) -> None:
         if report.failed:
@@ -139,6 +176,8 @@ class GradingHooks:
             {"id": item.nodeid, "kata_id": kata_of(item.path)[0].id} for item in session.items
         ]
         self.state.stream.emit("collected", checks=checks)
+        # Collected, and no learner code has run yet (fixtures import it): the guard's baseline.
+        self.state.guard = Guard(session.config, self.state.stream.write_line)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(
@@ -150,11 +189,16 @@ class GradingHooks:
         state.learner_called = False
         state.exchanges = []
         state.capture.start((str(state.learner_code(kata, root).resolve()),))
+        state.leftovers.before()
         try:
             outcome = yield
         finally:
             state.capture.phase = None
         result = item.stash.get(RESULT, None)
+        state.check_tampering(kata.id, "check", item.nodeid)
+        left = state.leftovers.after()
+        if result is not None and left:
+            _fail_for_leftovers(result, left)
         if result is not None:
             result["statements"] = [s.__dict__ for s in state.capture.statements]
             result["statements_dropped"] = state.capture.dropped
@@ -172,6 +216,14 @@ class GradingHooks:
     def pytest_runtest_setup(self, item: pytest.Item) -> None:
         if self.state.first_failure_only and kata_of(item.path)[0].id in self.state.failed_katas:
             pytest.skip(EARLIER_FAILURE)
+
+
+def _fail_for_leftovers(result: dict[str, Any], left: list[str]) -> None:
+    message = left_running_message(left)
+    if result["outcome"] in (PASSED, SKIPPED, NEEDS_POSTGRES):
+        result.update(outcome=LEARNER_ERROR, kind=KIND_LEFT_RUNNING, message=message, where=None)
+    else:
+        result["message"] = f"{result['message']}\n{message}"
 
 
 def _put_first_checks_first(items: list[pytest.Item], first: dict[str, str]) -> None:

@@ -56,7 +56,24 @@ def describe_exception_site(exc: BaseException, inside: Path, root: Path) -> str
     return f"{display_path(frames[-1][0], root)}:{frames[-1][1]}" if frames else None
 
 
+# What a module does at import that ends or skips the run instead of defining the kata.
+_LEAVING = {
+    "SystemExit": "called sys.exit() while it was being imported",
+    "Skipped": "called pytest.skip() while it was being imported: a skipped check never counts "
+    "as a pass",
+    "Failed": "called pytest.fail() while it was being imported",
+    "Exit": "called pytest.exit() while it was being imported",
+}
+
+
 def _describe_load_error(exc: BaseException, path: Path, root: Path) -> str:
+    kind = type(exc)
+    if kind.__name__ in _LEAVING and kind.__module__ in ("builtins", "_pytest.outcomes"):
+        where = describe_exception_site(exc, path, root) or display_path(path, root)
+        return (
+            f"{where}: your module {_LEAVING[kind.__name__]}. A kata module only defines "
+            "what the kata asks for; remove that call from its top level."
+        )
     if isinstance(exc, SyntaxError):
         where = f"{display_path(exc.filename or path, root)}:{exc.lineno}"
         code = f" (in `{exc.text.strip()}`)" if exc.text and exc.text.strip() else ""
@@ -80,7 +97,9 @@ def load_module(path: Path, name: str, root: Path) -> ModuleType:
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:  # SystemExit and pytest's skip/fail/exit too: never a pass
         del sys.modules[name]
         raise KataLoadError(_describe_load_error(exc, path, root)) from None
     return module

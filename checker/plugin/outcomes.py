@@ -71,6 +71,15 @@ def classify(exc: BaseException, context: Context) -> Failure:
             "waiting on a lock?",
             learner_site,
         )
+    if isinstance(exc, MemoryError):
+        return Failure(
+            LEARNER_ERROR,
+            KIND_EXCEPTION,
+            "Your code ran out of memory: the grader limits each run's memory (--memory-limit, "
+            "2048 MB by default). Look for a query that loads a whole table at once, or a loop "
+            "that keeps growing a list.",
+            learner_site or check_site,
+        )
     if isinstance(exc, NotImplementedError) and learner_site:
         frames = frames_inside(exc, context.learner_code)
         function = frames[-1][2] + "()" if frames else "this part"

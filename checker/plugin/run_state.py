@@ -4,11 +4,15 @@ the stream, and the modules it has imported."""
 from __future__ import annotations
 
 import functools
+import os
+import sys
 from pathlib import Path
 
 import pytest
 
 from checker.plugin.capture import Capture
+from checker.plugin.containment import Leftovers
+from checker.plugin.guard import Guard
 from checker.plugin.isolation import Databases
 from checker.plugin.loading import KataLoadError, KataModule, display_path, load_module
 from checker.plugin.stream import StreamWriter
@@ -16,6 +20,10 @@ from checker.workbook.catalog import Catalog, Kata, load_catalog
 from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE, files_of
 
 KATA, REFERENCE = "kata", "reference"
+# The exit code of a child that stopped because the learner's code changed the grader: whatever
+# ran after that could not be trusted, so the katas left are graded in a fresh child.
+TAMPERED_EXIT = 86
+_exit = os._exit  # taken before any learner code runs, which may replace os._exit
 
 
 def _pairs(items: list[str], option: str) -> dict[str, str]:
@@ -69,6 +77,9 @@ class RunState:
         self.rerunning_on_reference = False
         self.reference_passed = False
         self.modules: dict[tuple[str, str], KataModule | KataLoadError] = {}
+        self.guard: Guard | None = None  # set once the session starts, before any learner code
+        self.leftovers = Leftovers()
+        self.exitstatus = 0
 
     def learner_tree(self, kata: Kata, root: Path) -> Path:
         return self.trees.get(kata.id) or self.kata_root or root / LEARNER_TREE
@@ -97,6 +108,8 @@ class RunState:
                 files.module_name(LEARNER_TREE),
             )
         shown = display_path(path, root) + ("/" if files.is_package else "")
+        if role == KATA:  # a child that dies from here on died importing the learner's code
+            self.stream.emit("load_start", kata_id=kata.id)
         try:
             loaded: KataModule | KataLoadError = KataModule(
                 load_module(path, name, root), shown, self.mark_learner_called
@@ -108,7 +121,28 @@ class RunState:
             self.announced.add(kata.id)
             error = str(loaded) if isinstance(loaded, KataLoadError) else None
             self.stream.emit("kata", kata_id=kata.id, file=shown, load_error=error)
+            self.check_tampering(kata.id, "import")
         return loaded
+
+    def check_tampering(self, kata_id: str, when: str, check_id: str | None = None) -> None:
+        """If the learner's code has changed the grader, report it and end this child now: its
+        later results could not be trusted. The parent grades the katas left in a fresh one."""
+        if self.guard is None or self.rerunning_on_reference:
+            return
+        if self.guard.inspect(kata_id, when, check_id):
+            try:
+                self.databases.stop()
+            finally:
+                self.exit_now(TAMPERED_EXIT)
+
+    def exit_now(self, code: int) -> None:
+        """End the process at once (flushing what pytest printed), skipping Python's shutdown."""
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
+        _exit(code)
 
     def stop(self) -> None:
         self.databases.stop()

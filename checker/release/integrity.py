@@ -1,7 +1,9 @@
 """Whether the grader's files are the release's: the checker package that runs, and the check
 files and catalogs in `phases/` of the workbook it grades (with any extra file pytest would load
-there, such as a `conftest.py`). An edit is reported with the katas it touches, and those katas
-cannot pass in that run (`checker.results.pass_rule.tampered`).
+there, such as a `conftest.py`). A workbook that is not the one this checker was installed from
+(CHECKER_ROOT elsewhere, a test's copy) has the release's phases compared and its own left
+out. An edit is reported with the katas it touches, and those katas cannot pass in that run
+(`checker.cli.commands.grade.with_integrity`).
 
 This catches naive edits only: whoever edits a check can also recompute its hash. The grade that
 counts is the instructor's regrade in a clean copy (`checker grade --pristine`).
@@ -114,19 +116,30 @@ def check(root: Path) -> Integrity:
             "the checks could not be compared with the release's",
         )
     package = _compare(manifest, "checker/", _files_under(PACKAGE.parent, "checker"))
+    on_disk = _files_under(root, CHECKS_TREE)
+    unchecked = None
     if root.resolve() != PACKAGE.parent:
-        return Integrity(
+        # Another copy (CHECKER_ROOT, a test's workbook): its phases the release ships are
+        # compared; a phase of its own (and its curriculum) is not the release's to judge.
+        known = {_phase_dir(path) for path in manifest.under(f"{CHECKS_TREE}/")} - {None}
+        on_disk = {path: file for path, file in on_disk.items() if _phase_dir(path) in known}
+        manifest = Manifest(
             manifest.version,
-            package.edited,
-            package.missing,
-            package.extra,
-            unchecked=f"the checks in {root} were not compared with the release: it is not "
-            "the workbook this checker was installed from",
+            {path: h for path, h in manifest.files.items() if _phase_dir(path) in known},
         )
-    phases = _compare(manifest, f"{CHECKS_TREE}/", _files_under(root, CHECKS_TREE))
+        if any(_phase_dir(p) not in known for p in _files_under(root, CHECKS_TREE)):
+            unchecked = f"{root} has phases the release does not ship; they were not compared"
+    phases = _compare(manifest, f"{CHECKS_TREE}/", on_disk)
     return Integrity(
         manifest.version,
         package.edited + phases.edited,
         package.missing + phases.missing,
         package.extra + phases.extra + tuple(_root_conftests(root)),
+        unchecked,
     )
+
+
+def _phase_dir(path: str) -> str | None:
+    """`phases/p1_core/test_k01_x.py` -> `p1_core`; a file at the top of phases/ -> None."""
+    parts = PurePosixPath(path).parts
+    return parts[1] if len(parts) > 2 and parts[0] == CHECKS_TREE else None

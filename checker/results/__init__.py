@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # The outcome of one check.
 PASSED = "passed"
@@ -31,6 +31,7 @@ KIND_LOAD = "load_error"  # LEARNER_ERROR: the kata's files could not be importe
 KIND_FIXTURE = "fixture"  # CHECK_ERROR: a fixture failed before the learner's code was called
 KIND_CHECK = "check"  # CHECK_ERROR: the check raised before calling the learner's code
 KIND_TIMEOUT = "timeout"  # TIMED_OUT
+KIND_LEFT_RUNNING = "left_running"  # LEARNER_ERROR: a thread or process outlived its check
 
 # Where a statement came from.
 ORIGIN_LEARNER, ORIGIN_FIXTURE, ORIGIN_CHECK = "learner", "fixture", "check"
@@ -44,6 +45,7 @@ KATA_TIMEOUT = "timeout"
 KATA_INCOMPLETE = "incomplete"  # skipped or missing checks, or none at all: not a pass
 KATA_WORKBOOK_ERROR = "workbook_error"  # a check or fixture of the workbook failed: not your code
 KATA_NOT_RUN = "not run"
+KATA_TAMPERED = "tampered"  # the grader's code or files were changed: never a pass
 KATA_STATUSES = (
     KATA_PASSED,
     KATA_FAILED,
@@ -52,6 +54,7 @@ KATA_STATUSES = (
     KATA_INCOMPLETE,
     KATA_WORKBOOK_ERROR,
     KATA_NOT_RUN,
+    KATA_TAMPERED,
 )
 
 
@@ -189,6 +192,9 @@ class KataResult:
     problem: str | None = None  # one paragraph: why the kata is not a pass, beyond its checks
     needs_postgres: int = 0  # checks that did not run because this run is on SQLite
     nudges: tuple[Nudge, ...] = ()  # legacy APIs in the learner's files (grading commands only)
+    # Code in the learner's files that reaches into the grader (`checker.workbook.scan`), as
+    # "file:line: what it does"; flagged for a person to look at, it changes no status.
+    flags: tuple[str, ...] = ()
 
     @property
     def passed_count(self) -> int:
@@ -223,6 +229,12 @@ class RunResult:
     database: str
     katas: tuple[KataResult, ...] = ()
     isolation_note: str | None = None  # set when Postgres isolation had to fall back
+    # The release it was graded with and whether its grader files were the release's
+    # (`checker.release.integrity.Integrity.to_json`); None where nobody checked.
+    workbook: dict[str, Any] | None = None
+    # `checker grade --pristine`: where the learner's files came from, the release that copy
+    # records and the one it was graded with, and notes (a release that could not be found).
+    pristine: dict[str, Any] | None = None
 
     @property
     def all_passed(self) -> bool:
@@ -238,5 +250,7 @@ class RunResult:
             "database": self.database,
             "all_passed": self.all_passed,
             "isolation_note": self.isolation_note,
+            "workbook": self.workbook,
+            "pristine": self.pristine,
             "katas": [k.to_json() for k in self.katas],
         }

@@ -6,8 +6,10 @@ other skip, fewer results than collected checks, or no checks at all is not a pa
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from checker.results import (
     CHECK_ERROR,
@@ -16,6 +18,7 @@ from checker.results import (
     KATA_FAILED,
     KATA_INCOMPLETE,
     KATA_PASSED,
+    KATA_TAMPERED,
     KATA_TIMEOUT,
     KATA_WORKBOOK_ERROR,
     LEARNER_ERROR,
@@ -43,6 +46,35 @@ class KataEvidence:
     crashed: int | None = None  # the exit code, when the process died while grading this kata
     killed: bool = False  # the watchdog stopped the process while grading this kata
     timeout: float = 0.0
+    died_importing: bool = False  # the process ended while the learner's module was imported
+    tampering: Sequence[str] = ()  # the grader's code changed under this kata, or its files
+    expected: Sequence[str] = ()  # the check functions the pristine check file defines
+
+
+def expected_checks(check_file: Path) -> tuple[str, ...]:
+    """The names of the check functions a check file defines (`test_*`, at its top level or in a
+    `Test*` class), read from the file itself: a run that reports fewer did not run them all,
+    whatever the child claims it collected."""
+    try:
+        tree = ast.parse(check_file.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return ()
+    scopes = [tree.body] + [
+        node.body
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and node.name.startswith("Test")
+    ]
+    return tuple(
+        node.name
+        for body in scopes
+        for node in body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name.startswith("test")
+    )
+
+
+def _function_name(check_id: str) -> str:
+    """`phases/p1/test_k01_x.py::test_y[sqlite]` -> `test_y`."""
+    return check_id.rsplit("::", 1)[-1].split("[", 1)[0]
 
 
 def _count(checks: Sequence[CheckResult], *outcomes: str) -> int:
@@ -52,6 +84,13 @@ def _count(checks: Sequence[CheckResult], *outcomes: str) -> int:
 def _status_and_problem(evidence: KataEvidence) -> tuple[str, str | None]:
     checks = evidence.checks
     kata = evidence.kata_id
+    if evidence.tampering:
+        return KATA_TAMPERED, (
+            f"Kata {kata} cannot pass in this run: the grader was changed — "
+            + "; ".join(evidence.tampering)
+            + ". Checks only count when pytest and the checker run as shipped: remove the code "
+            "or edits that change them. (Your instructor regrades in a clean copy anyway.)"
+        )
     if evidence.collection_error:
         return KATA_WORKBOOK_ERROR, (
             f"The checks of kata {kata} could not be collected. {REPORT_IT}\n"
@@ -59,6 +98,12 @@ def _status_and_problem(evidence: KataEvidence) -> tuple[str, str | None]:
         )
     if evidence.load_error:
         return KATA_BROKEN, evidence.load_error
+    if evidence.crashed is not None and evidence.died_importing:
+        return KATA_BROKEN, (
+            f"Your module for kata {kata} ended the process while it was being imported (exit "
+            f"code {evidence.crashed}): look for os._exit(), sys.exit() or code that crashes the "
+            "interpreter at its top level. The other katas were graded in a fresh process."
+        )
     if evidence.crashed is not None:
         return KATA_BROKEN, (
             f"While a check of kata {kata} ran, the process running it ended abruptly (exit code "
@@ -92,6 +137,12 @@ def _completeness(evidence: KataEvidence) -> tuple[str, str | None]:
             "check to run."
         )
     reported = {c.id for c in checks}
+    ran = {_function_name(c.id) for c in checks}
+    if unreported := [name for name in evidence.expected if name not in ran]:
+        return KATA_INCOMPLETE, (
+            f"{len(unreported)} check(s) of the check file reported no result (the first: "
+            f"{unreported[0]}); a pass needs every check to run and pass."
+        )
     if missing := [check for check in evidence.collected if check not in reported]:
         return KATA_INCOMPLETE, (
             f"{len(missing)} of {len(evidence.collected)} checks reported no result (the first: "

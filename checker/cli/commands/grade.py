@@ -10,10 +10,12 @@ from checker.cli.databases import DatabaseTarget
 from checker.cli.runner.launch import Launch, subprocess_launch
 from checker.cli.runner.run import run_checks
 from checker.cli.state.progress import Progress
-from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult
+from checker.release import VERSION, integrity
+from checker.results import KATA_NOT_RUN, KATA_PASSED, KATA_TAMPERED, RunResult
 from checker.workbook.catalog import Catalog, Kata
 from checker.workbook.kinds import LEARNER_TREE, files_of
 from checker.workbook.legacy import nudges_in
+from checker.workbook.scan import scan_files
 
 
 def grade(
@@ -31,17 +33,44 @@ def grade(
         run = run_checks(
             catalog.root, katas, target, timeout=timeout, launch=launch, on_record=on_record
         )
+    run = with_integrity(run, katas, integrity.check(catalog.root))
     Progress.load(catalog.root).record(run, {k.id: k for k in katas})
-    return _with_nudges(run, katas, catalog.root)
+    return with_flags(run, katas, catalog.root / LEARNER_TREE)
 
 
-def _with_nudges(run: RunResult, katas: list[Kata], root: Path) -> RunResult:
+def with_integrity(run: RunResult, katas: list[Kata], found: integrity.Integrity) -> RunResult:
+    """The run, with the release it was graded with; a kata whose grader files were edited
+    (its checks, its phase's catalog, the checker) is tampered, whatever its checks said."""
+    by_id = {kata.id: kata for kata in katas}
+    results = []
+    for result in run.katas:
+        changes = found.affecting(by_id[result.kata_id])
+        if changes and result.status != KATA_NOT_RUN:
+            result = replace(result, status=KATA_TAMPERED, problem=tampered_files(changes))
+        results.append(result)
+    return replace(run, katas=tuple(results), workbook=found.to_json())
+
+
+def tampered_files(changes: list[str]) -> str:
+    shown = "; ".join(changes[:5]) + (f"; and {len(changes) - 5} more" if len(changes) > 5 else "")
+    return (
+        f"The workbook's grader files differ from release {VERSION}: {shown}. Grades from "
+        "edited checks or an edited checker are not trusted, so this kata cannot pass here. Put "
+        "the files back (`git checkout -- phases checker`, or a fresh copy of the release). "
+        "Maintainers: `checker release` records new files in the manifest."
+    )
+
+
+def with_flags(run: RunResult, katas: list[Kata], tree: Path) -> RunResult:
+    """Each graded kata with its nudges (legacy APIs) and its flags (reaching into the grader),
+    read from its files in `tree` (a katas/ tree)."""
     by_id = {kata.id: kata for kata in katas}
     results = []
     for result in run.katas:
         if result.status != KATA_NOT_RUN:
-            texts = files_of(by_id[result.kata_id]).read(root / LEARNER_TREE)
-            result = replace(result, nudges=nudges_in(texts, LEARNER_TREE))
+            texts = files_of(by_id[result.kata_id]).read(tree)
+            flags = tuple(str(flag) for flag in scan_files(texts, LEARNER_TREE))
+            result = replace(result, nudges=nudges_in(texts, LEARNER_TREE), flags=flags)
         results.append(result)
     return replace(run, katas=tuple(results))
 

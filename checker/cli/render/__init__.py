@@ -38,6 +38,7 @@ from checker.cli.render.runs import (
     render_kata_run,
     render_next_step,
     render_phase_run,
+    render_regrade,
 )
 from checker.cli.render.update import render_dry_run, render_update_done, render_update_plan
 from checker.cli.render.verify import render_verify
@@ -66,6 +67,7 @@ __all__ = [
     "render_nothing_to_reset",
     "render_nothing_to_watch",
     "render_phase_run",
+    "render_regrade",
     "render_restored",
     "render_solution",
     "render_stale_stubs",

@@ -19,6 +19,7 @@ from checker.results import (
     KATA_INCOMPLETE,
     KATA_NOT_RUN,
     KATA_PASSED,
+    KATA_TAMPERED,
     KATA_TIMEOUT,
     KATA_WORKBOOK_ERROR,
 )
@@ -43,6 +44,7 @@ _SYMBOL = {
     KATA_INCOMPLETE: ("?", "INCOMPLETE", "yellow"),
     KATA_WORKBOOK_ERROR: ("!", "WORKBOOK ERROR", "magenta bold"),
     KATA_NOT_RUN: ("·", "-", "dim"),
+    KATA_TAMPERED: ("⚠", "TAMPERED", "magenta bold"),
     EDITED: ("~", "EDITED", "yellow"),
 }
 

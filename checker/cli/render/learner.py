@@ -52,6 +52,29 @@ def render_status(view: StatusView) -> None:
             if row.status == KATA_PASSED and row.headline != row.status:
                 out.print(f"[dim]Kata {row.kata_id}: {escape(row.headline)}.[/]")
     out.print("[dim]Statuses are from your last run; `checker phase N` checks again.[/]")
+    _render_trust(view)
+
+
+def _render_trust(view: StatusView) -> None:
+    """What makes these grades doubtful, for the learner and whoever reviews their work."""
+    for flag in view.flags:
+        label = "FLAG" if plain else "[magenta]⚑ flag[/]"
+        out.print(f"{label} {escape(flag)} — a kata's answer never needs this")
+    if view.forged:
+        out.print(
+            f"[magenta]Not written by the checker:[/] the results of kata(s) "
+            f"{', '.join(view.forged)} in .checker/state.json were edited by hand, so they show "
+            "as tampered until graded again."
+        )
+    if view.workbook and view.workbook["changes"]:
+        changes = view.workbook["changes"]
+        shown = ", ".join(changes[:3]) + (
+            f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        )
+        out.print(
+            f"[magenta]The grader's files differ from release {view.workbook['version']}:[/] "
+            f"{escape(shown)}. Katas they touch cannot pass until they are put back."
+        )
 
 
 def render_list(view: ListView) -> None:

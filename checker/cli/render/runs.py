@@ -189,6 +189,15 @@ def render_nudges(result: KataResult, root: Path, name_the_kata: bool = False) -
         more = f" (+{len(nudge.where) - 1} more)" if len(nudge.where) > 1 else ""
         where = escape(clickable(nudge.where[0], root))
         out.print(f"  {label} {kata}{where}{more}: {escape(nudge.found)} — {escape(nudge.advice)}")
+    render_flags(result, root, name_the_kata)
+
+
+def render_flags(result: KataResult, root: Path, name_the_kata: bool = False) -> None:
+    """One line per place the learner's files reach into the grader."""
+    label = "FLAG" if plain else "[magenta]⚑ flag[/]"
+    kata = f"kata {result.kata_id} " if name_the_kata else ""
+    for flag in result.flags:
+        out.print(f"  {label} {kata}{escape(flag)} — a kata's answer never needs this")
 
 
 def passes(result: KataResult) -> str:
@@ -207,6 +216,7 @@ def render_kata_run(run: RunResult, root: Path) -> None:
     result = run.katas[0]
     render_kata_result(result, root)
     _render_isolation_note(run)
+    render_workbook_changes(run)
     if result.status == KATA_PASSED:
         out.print(f"\n{passes(result)}. `checker next` takes you on.")
 
@@ -224,6 +234,20 @@ def _render_run_table(run: RunResult, title: str) -> None:
     passed = sum(1 for k in run.katas if k.status == KATA_PASSED)
     out.print(f"{passed}/{len(run.katas)} katas pass on {escape(run.database)}.")
     _render_isolation_note(run)
+    render_workbook_changes(run)
+
+
+def render_workbook_changes(run: RunResult) -> None:
+    """When the grader's files differ from the release: say so once, under the results."""
+    if run.workbook and run.workbook["changes"]:
+        changes = run.workbook["changes"]
+        shown = ", ".join(changes[:3]) + (
+            f" and {len(changes) - 3} more" if len(changes) > 3 else ""
+        )
+        out.print(
+            f"[magenta]The grader's files differ from release {run.workbook['version']}:[/] "
+            f"{escape(shown)}. Katas they touch show as tampered."
+        )
 
 
 def render_next_step(result: KataResult | None, root: Path) -> None:
@@ -245,3 +269,26 @@ def render_phase_run(run: RunResult, root: Path, title: str, first_open: KataRes
     if shown:
         render_kata_result(shown, root)
     render_next_step(first_open, root)
+
+
+def render_regrade(run: RunResult, root: Path, title: str) -> None:
+    """A pristine regrade, for the instructor: the table, each kata's problem and flags."""
+    _render_run_table(run, title)
+    for result in run.katas:
+        if result.problem and result.status != KATA_PASSED:
+            out.print(f"[bold]Kata {result.kata_id}:[/] {escape(result.problem.splitlines()[0])}")
+        render_flags(result, root, name_the_kata=True)
+    _render_pristine_notes(run)
+
+
+def _render_pristine_notes(run: RunResult) -> None:
+    """Where a pristine regrade's files came from, and what it could not do as asked."""
+    if not run.pristine:
+        return
+    out.print(
+        f"[dim]Only the kata files were taken from {escape(run.pristine['source'])} (it records "
+        f"release {run.pristine['recorded_version'] or 'none'}); graded with release "
+        f"{run.pristine['graded_with']}'s checks.[/]"
+    )
+    for note in run.pristine["notes"]:
+        out.print(f"[yellow]note:[/] {escape(note)}")

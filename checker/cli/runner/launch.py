@@ -4,12 +4,14 @@ Two ways to start one: a fresh `python -m pytest` (works everywhere), or a fork 
 that has already imported the heavy libraries (`checker.cli.runner.warm`, POSIX only). Both are
 watched the same way: the plugin appends a record to its stream as every check starts and ends,
 so a stream that stops growing for longer than the backstop means the child is stuck, and it is
-killed.
+killed. On POSIX the child leads a process group of its own, killed as a whole when it ends, so
+nothing the learner's code started outlives grading; Ctrl-C is passed on to it.
 """
 
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -17,6 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+GROUPS = os.name == "posix"  # the child gets a process group of its own, killed as a whole
 GRACE = 5.0  # the backstop waits this much longer than a check's own time limit
 STARTUP = 20.0  # extra time before the first record: imports and collection
 
@@ -58,6 +61,28 @@ def watch_child(
     return code
 
 
+def kill_group(pid: int, number: int = signal.SIGKILL) -> None:
+    """Signal the child's process group: the child and whatever the learner's code started that
+    is still in it (a subprocess, a daemonised grandchild). Nothing there outlives grading."""
+    if not GROUPS:
+        return
+    try:
+        os.killpg(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def interrupt_group(pid: int, done: Callable[[], bool], patience: float = 10.0) -> None:
+    """Ctrl-C reached the CLI but not the child, which has a process group of its own: pass it
+    on, so pytest ends the session and drops the check's database; kill what has not ended
+    after `patience` seconds."""
+    kill_group(pid, signal.SIGINT)
+    deadline = time.monotonic() + patience
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    kill_group(pid)
+
+
 def subprocess_launch(
     args: list[str], cwd: Path, stream: Path, backstop: float
 ) -> tuple[int | None, str]:
@@ -69,12 +94,20 @@ def subprocess_launch(
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
+            process_group=0 if GROUPS else None,
         )
 
         def kill() -> None:
+            kill_group(child.pid)
             child.kill()
             child.wait()
 
-        code = watch_child(child.poll, kill, stream, backstop)
+        try:
+            code = watch_child(child.poll, kill, stream, backstop)
+        except KeyboardInterrupt:
+            interrupt_group(child.pid, lambda: child.poll() is not None)
+            raise
+        finally:
+            kill_group(child.pid)
         output.seek(0)
         return code, output.read()

@@ -8,6 +8,7 @@ that hung or crashed the child is reported as such; the katas after it are grade
 
 from __future__ import annotations
 
+import os
 import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,14 +19,23 @@ from checker.cli.databases import DatabaseTarget, unreachable_message
 from checker.cli.runner.launch import Launch, backstop_for, subprocess_launch
 from checker.cli.runner.stream import StreamReader, StreamTail
 from checker.errors import CheckerError
+from checker.plugin.containment import DEFAULT_MEMORY_MB
 from checker.results import KATA_NOT_RUN, CheckResult, KataResult, RunResult
-from checker.results.pass_rule import KataEvidence, judge
+from checker.results.pass_rule import KataEvidence, expected_checks, judge
 from checker.workbook.catalog import Kata
 from checker.workbook.kinds import files_of
 
 DEFAULT_TIMEOUT = 5.0  # seconds per check; learner code that needs longer is almost always stuck
 _INI = Path(__file__).resolve().parents[2] / "plugin" / "checks.ini"
-_NORMAL_EXITS = (0, 1, 5)  # all passed, some failed, nothing collected
+
+
+def memory_limit() -> int:
+    """The grading child's memory limit in MB: $CHECKER_MEMORY_MB (which --memory-limit sets),
+    else the default; 0 turns it off."""
+    try:
+        return max(0, int(os.environ.get("CHECKER_MEMORY_MB", DEFAULT_MEMORY_MB)))
+    except ValueError:
+        return DEFAULT_MEMORY_MB
 
 
 def effective_timeout(kata: Kata, override: float | None) -> float:
@@ -45,12 +55,14 @@ class Plan:
     timeout: float | None = None
     first_failure: bool = False
     first_checks: Mapping[str, str] = field(default_factory=dict)  # kata id -> check to run first
+    memory_mb: int = field(default_factory=lambda: memory_limit())  # Linux; 0: none
 
     def pytest_args(self, stream: Path) -> list[str]:
         args = ["-c", str(_INI), "--rootdir", str(self.root), "-p", "checker.plugin.hooks"]
         args += ["-p", "pytest_timeout", "--timeout", str(self.timeout or DEFAULT_TIMEOUT)]
         args += ["-p", "pytest_asyncio.plugin"]
         args += ["--checker-db", self.target.kind, "--checker-stream", str(stream)]
+        args += ["--checker-contain", "--checker-memory-mb", str(self.memory_mb)]
         if self.target.url:
             args += ["--checker-db-url", self.target.url]
         if self.kata_root:
@@ -80,7 +92,10 @@ class ChildRun:
     checks: dict[str, list[CheckResult]] = field(default_factory=dict)
     loads: dict[str, dict[str, Any]] = field(default_factory=dict)
     collection_errors: dict[str, str] = field(default_factory=dict)
+    tampering: dict[str, list[str]] = field(default_factory=dict)  # kata id -> what changed
+    importing: set[str] = field(default_factory=set)  # katas whose import began but never ended
     isolation_note: str | None = None
+    ended: bool = False  # the child reached the end of its session
     interrupted: str | None = None  # the kata whose check was running when the child died
 
     def sort(self, katas: list[Kata], current: dict[str, Any] | None) -> None:
@@ -98,15 +113,31 @@ class ChildRun:
                 kata_id = by_checks.get(record["id"].split("::", 1)[0])
                 if kata_id:
                     self.collection_errors[kata_id] = record["message"]
+            elif kind == "load_start":
+                self.importing.add(record["kata_id"])
             elif kind == "kata":
                 self.loads[record["kata_id"]] = record
+                self.importing.discard(record["kata_id"])
+            elif kind == "tamper":
+                where = _TAMPER_WHEN.get(record["when"], record["when"])
+                self.tampering.setdefault(record["kata_id"], []).extend(
+                    f"{change} ({where})" for change in record["changes"]
+                )
+            elif kind == "session_end":
+                self.ended = True
             elif kind == "check":
                 self.checks.setdefault(record["kata_id"], []).append(CheckResult.from_json(record))
-        if self.code not in _NORMAL_EXITS and current is not None:
-            self.interrupted = current["kata_id"]
+        # A child that did not reach the end of its session died, whatever its exit code (a
+        # learner's os._exit(0) exits with 0): the kata it was grading is the one to blame.
+        if not self.ended:
+            last = current or next(
+                (r for r in reversed(self.records) if r["type"] == "check"), None
+            )
+            self.interrupted = last["kata_id"] if last else None
 
 
 OnRecord = Callable[[dict[str, Any]], None]
+_TAMPER_WHEN = {"import": "after your module was imported", "check": "during a check"}
 
 
 def _run_child(
@@ -128,7 +159,7 @@ def _run_child(
             f"The grader's test run stopped before it could report anything (exit code {code}). "
             f"Its last output was:\n{output.strip()[-1500:]}"
         )
-    if code not in _NORMAL_EXITS and child.interrupted is None:
+    if not child.ended and child.interrupted is None:
         what = "stopped responding" if code is None else f"failed (pytest exit code {code})"
         raise CheckerError(
             f"The grader's test run {what} before any check started:\n{output[-1500:]}"
@@ -150,6 +181,9 @@ def _evidence(kata: Kata, child: ChildRun, plan: Plan) -> KataEvidence:
         crashed=child.code if interrupted and child.code is not None else None,
         killed=interrupted and child.code is None,
         timeout=effective_timeout(kata, plan.timeout),
+        died_importing=interrupted and kata.id in child.importing,
+        tampering=tuple(child.tampering.get(kata.id, ())),
+        expected=expected_checks(plan.root / files_of(kata).checks),
     )
 
 

@@ -25,7 +25,13 @@ import tempfile
 import threading
 from pathlib import Path
 
-from checker.cli.runner.launch import child_environment, subprocess_launch, watch_child
+from checker.cli.runner.launch import (
+    child_environment,
+    interrupt_group,
+    kill_group,
+    subprocess_launch,
+    watch_child,
+)
 
 PRELOAD = (
     "sqlalchemy",
@@ -69,6 +75,7 @@ def _run_forked(
     if pid == 0:  # the child: run the checks, then leave without running the worker's cleanup
         code = 4
         try:
+            os.setpgid(0, 0)  # a group of its own, killed as a whole when it ends
             # Ctrl-C reaches the child with the CLI: as a KeyboardInterrupt, so pytest still ends
             # the session and the plugin drops the check's database (a role, on Postgres).
             signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -91,15 +98,24 @@ def _run_forked(
             sys.stderr.flush()
             os._exit(code)
 
+    try:
+        os.setpgid(pid, pid)  # as the child does: whichever runs first, no race
+    except OSError:  # it already did, or has already exited
+        pass
+    print(json.dumps({"pid": pid}), flush=True)  # the CLI passes Ctrl-C on to this group
+
     def poll() -> int | None:
         done, status = os.waitpid(pid, os.WNOHANG)
         return os.waitstatus_to_exitcode(status) if done else None
 
     def kill() -> None:
-        os.kill(pid, 9)
+        kill_group(pid)
         os.waitpid(pid, 0)
 
-    return watch_child(poll, kill, stream, backstop)
+    try:
+        return watch_child(poll, kill, stream, backstop)
+    finally:
+        kill_group(pid)
 
 
 def serve() -> None:
@@ -124,6 +140,19 @@ def serve() -> None:
         print(json.dumps({"code": code}), flush=True)
 
 
+def _alive(pid: int) -> bool:
+    """Whether `pid` still runs (a zombie waiting for the worker to reap it has ended)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+
+
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -143,8 +172,20 @@ class _Worker:
             self.ready = True
         self.process.stdin.write(json.dumps(request) + "\n")
         self.process.stdin.flush()
-        answer = self.process.stdout.readline()
-        return json.loads(answer) if answer else self._dead()
+        child = None
+        try:
+            while True:
+                answer = self.process.stdout.readline()
+                if not answer:
+                    return self._dead()
+                message = json.loads(answer)
+                if "pid" not in message:
+                    return dict(message)
+                child = int(message["pid"])
+        except KeyboardInterrupt:
+            if child is not None:  # the child has a group of its own: Ctrl-C did not reach it
+                interrupt_group(child, lambda: not _alive(child))
+            raise
 
     def _dead(self) -> dict:
         raise OSError("the warm worker exited")

@@ -3,23 +3,32 @@
 A pass is remembered with a fingerprint of the kata's file, so an edit after passing shows as
 "edited" until the kata is checked again. The file is written atomically; a damaged one is set
 aside (never silently thrown away) and progress starts over.
+
+Each result carries a seal: an HMAC of the entry under a random key kept beside it
+(`.checker/key`). An entry written or changed by hand has no valid seal and shows as
+"tampered" until the kata is graded again. Whoever reads the checker's code can forge a seal;
+the seal only makes a naive edit visible (the instructor's regrade is what counts).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
+import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from checker.cli.state.atomic import write_json_atomic
-from checker.results import KATA_NOT_RUN, KATA_PASSED, RunResult, status_words
+from checker.cli.state.atomic import write_json_atomic, write_text_atomic
+from checker.results import KATA_NOT_RUN, KATA_PASSED, KATA_TAMPERED, RunResult, status_words
 from checker.workbook.catalog import Catalog, Kata
 from checker.workbook.kinds import LEARNER_TREE, files_of
 from checker.workbook.paths import state_dir
 
 EDITED = "edited"  # passed once, changed since: unknown until checked again
+FORGED = "the checker did not write this result (.checker/state.json was edited by hand)"
 _NOTE = "Written by `checker`; do not edit. Delete it to start your progress over."
 
 
@@ -48,6 +57,27 @@ class Progress:
             progress.katas, progress.hints = {}, {}
         return progress
 
+    def _key(self) -> bytes:
+        path = state_dir(self.root) / "key"
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except (OSError, ValueError):
+            key = secrets.token_bytes(32)
+            write_text_atomic(path, key.hex() + "\n")
+            return key
+
+    def _seal(self, kata_id: str, entry: dict[str, Any]) -> str:
+        content = {k: v for k, v in entry.items() if k != "seal"}
+        message = json.dumps([kata_id, content], sort_keys=True).encode("utf-8")
+        return hmac.new(self._key(), message, hashlib.sha256).hexdigest()
+
+    def forged(self, kata: Kata) -> bool:
+        """Whether the kata's recorded result lacks the checker's seal."""
+        entry = self.katas.get(kata.id)
+        if not entry:
+            return False
+        return not hmac.compare_digest(str(entry.get("seal", "")), self._seal(kata.id, entry))
+
     def save(self) -> None:
         write_json_atomic(
             self.path, {"note": _NOTE, "version": 1, "katas": self.katas, "hints": self.hints}
@@ -60,6 +90,8 @@ class Progress:
         entry = self.katas.get(kata.id)
         if not entry:
             return KATA_NOT_RUN
+        if self.forged(kata):
+            return KATA_TAMPERED
         if entry["status"] == KATA_PASSED and entry.get("file") != self.fingerprint(kata):
             return EDITED
         return str(entry["status"])
@@ -67,6 +99,8 @@ class Progress:
     def headline(self, kata: Kata) -> str:
         """The last status in words: the same words `checker kata` showed for that run."""
         status = self.status(kata)
+        if status == KATA_TAMPERED and self.forged(kata):
+            return f"tampered: {FORGED}; grade it again"
         needs_postgres = int(self.katas.get(kata.id, {}).get("needs_postgres", 0))
         return status_words(status, needs_postgres)
 
@@ -75,7 +109,7 @@ class Progress:
         for result in run.katas:
             if result.status == KATA_NOT_RUN:
                 continue
-            self.katas[result.kata_id] = {
+            entry = {
                 "status": result.status,
                 "file": self.fingerprint(katas[result.kata_id]),
                 "needs_postgres": result.needs_postgres,
@@ -84,6 +118,8 @@ class Progress:
                 "database": run.database,
                 "at": now,
             }
+            entry["seal"] = self._seal(result.kata_id, entry)
+            self.katas[result.kata_id] = entry
         self.save()
 
     def first_unsolved(self, catalog: Catalog) -> Kata | None:
