@@ -98,6 +98,13 @@ def _stubs(request: Request) -> int:
     return maintain.stubs(request.catalog, request.phases(), request.args.check)
 
 
+def _update(request: Request) -> int:
+    from checker.cli.commands.update import update
+
+    args = request.args
+    return update(request.catalog.root, args.source, args.yes, args.dry_run, args.force)
+
+
 def _regrade(request: Request) -> int:
     from pathlib import Path
 
@@ -145,6 +152,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "restore": lambda r: files.restore_backup(r.catalog, r.args.which, r.args.yes),
     "solution": lambda r: files.solution(r.catalog, r.kata(), r.args.force),
     "serve": _serve,
+    "update": _update,
     "verify": _verify,
     "stubs": _stubs,
     "release": _release,

@@ -27,6 +27,7 @@ COMMANDS = {
     "restore": "put a backed-up file back: checker restore 1.3 (its newest backup) or an id",
     "solution": "show a kata's reference solution and talking points, once the kata passes",
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
+    "update": "take a newer release of the workbook and keep your work",
     "grade": "instructors: regrade a learner's kata files in a clean copy (--pristine PATH)",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
@@ -133,6 +134,23 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
     serve.add_argument(
         "--no-reload", action="store_true", help="do not restart the app when you save"
+    )
+    update = command("update")
+    update.add_argument(
+        "--from",
+        dest="source",
+        required=True,
+        metavar="SOURCE",
+        help="the newer workbook: a folder, a .zip or .tar.gz of one, or git:REF of your clone",
+    )
+    update.add_argument("--yes", action="store_true", help="do not ask")
+    update.add_argument(
+        "--dry-run", action="store_true", help="only show what would change; write nothing"
+    )
+    update.add_argument(
+        "--force",
+        action="store_true",
+        help="apply a release that is not newer, or of another edition",
     )
     regrade = command("grade")
     regrade.add_argument(

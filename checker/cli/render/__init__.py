@@ -44,6 +44,7 @@ from checker.cli.render.runs import (
     render_phase_run,
     render_regrade,
 )
+from checker.cli.render.update import render_dry_run, render_update_done, render_update_plan
 from checker.cli.render.verify import render_verify
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "print_json",
     "render_all_passed",
     "render_backups",
+    "render_dry_run",
     "render_edition_built",
     "render_editor_command",
     "render_hints",
@@ -77,6 +79,8 @@ __all__ = [
     "render_status",
     "render_stopped_watching",
     "render_unchanged",
+    "render_update_done",
+    "render_update_plan",
     "render_verify",
     "render_watch",
     "render_written",
