@@ -327,9 +327,7 @@ def test_a_grandchild_that_escaped_its_parent_dies_with_the_process_group(
 
 
 @pytest.mark.parametrize("warm", [False, True], ids=["subprocess", "warm fork"])
-def test_ctrl_c_reaches_the_child_in_its_own_process_group(
-    tmp_path: Path, warm: bool
-) -> None:
+def test_ctrl_c_reaches_the_child_in_its_own_process_group(tmp_path: Path, warm: bool) -> None:
     """The child leads a process group of its own, so the terminal's Ctrl-C reaches only the
     CLI: the launcher passes it on, and the child's test run ends as interrupted, tidily."""
     import os

@@ -13,7 +13,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -135,3 +137,19 @@ def differences(recorded: Manifest | None, built: Manifest) -> list[str]:
         + [f"{path} (new)" for path in sorted(new.keys() - old.keys())]
         + [f"{path} (gone)" for path in sorted(old.keys() - new.keys())]
     )
+
+
+def recorded_version(source: Path) -> str | None:
+    """The release a learner's copy says it is: its pyproject.toml's version, else its
+    checker/__init__.py's (read as text: nothing of theirs is imported)."""
+    try:
+        project = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
+        return str(project["project"]["version"])
+    except (OSError, KeyError, TypeError, ValueError):  # TOMLDecodeError is a ValueError
+        pass
+    try:
+        text = (source / "checker" / "__init__.py").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    found = re.search(r"""__version__\s*=\s*["']([^"']+)["']""", text)
+    return found.group(1) if found else None

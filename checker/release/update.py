@@ -16,16 +16,22 @@ at, `new` the source's. A file's hash on disk compared with both tells who chang
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path, PurePosixPath
 
 from checker.errors import CheckerError
-from checker.release.manifest import CLASS, FULL, Manifest, file_hash, load
+from checker.release.manifest import (
+    CLASS,
+    FULL,
+    MANIFESTS_IN_WORKBOOK,
+    Manifest,
+    file_hash,
+    load,
+    recorded_version,
+)
 from checker.workbook.kinds import LEARNER_TREE, SOLUTION_TREE
 
-MANIFESTS_FOLDER = "checker/release/manifests"
 SET_ASIDE_FOLDER = ".checker/updates"  # <version>/<path>: new stubs the learner has not taken
 # solutions/ is not among them: the class edition (which an instructor publishes) leaves it out.
 _WORKBOOK_FOLDERS = ("phases", "katas")
@@ -49,17 +55,9 @@ class Release:
 
 
 def read_release(root: Path) -> Release:
-    version = _project_version(root)
-    found = load(version, root / MANIFESTS_FOLDER) if version else None
+    version = recorded_version(root)
+    found = load(version, root / MANIFESTS_IN_WORKBOOK) if version else None
     return Release(root, version, found)
-
-
-def _project_version(root: Path) -> str | None:
-    try:
-        project = tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["project"]
-        return str(project["version"])
-    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError):
-        return None
 
 
 def is_workbook(root: Path) -> bool:
@@ -156,8 +154,8 @@ def check_source(root: Release, source: Release, force: bool) -> None:
     if source.manifest is None:
         raise CheckerError(
             f"{where} is release {source.version} but has no manifest for it "
-            f"({MANIFESTS_FOLDER}/{source.version}.json), so there is no telling its files from "
-            "anyone's edits. Update from a published release, or ask its maintainer to run "
+            f"({MANIFESTS_IN_WORKBOOK}/{source.version}.json), so there is no telling its files "
+            "from anyone's edits. Update from a published release, or ask its maintainer to run "
             "`checker release` there."
         )
     if source.edition != root.edition and not force:
@@ -229,7 +227,7 @@ def _in_katas(path: str) -> bool:
 
 def _shipped_manifest(root: Release, source: Release) -> Manifest | None:
     """A release may ship the manifests of earlier ones: the root's, if the root lost its own."""
-    return load(root.version, source.root / MANIFESTS_FOLDER) if root.version else None
+    return load(root.version, source.root / MANIFESTS_IN_WORKBOOK) if root.version else None
 
 
 def _release_step(
@@ -291,9 +289,9 @@ def _manifest_steps(root: Release, source: Release) -> list[Step]:
     """The manifests themselves, which no manifest lists: the new release's are taken, so the
     next update knows which release this workbook is at."""
     steps = []
-    folder = source.root / MANIFESTS_FOLDER
+    folder = source.root / MANIFESTS_IN_WORKBOOK
     for shipped in sorted(folder.glob("*.json")):
-        path = f"{MANIFESTS_FOLDER}/{shipped.name}"
+        path = f"{MANIFESTS_IN_WORKBOOK}/{shipped.name}"
         here = root.root / path
         if not here.is_file():
             steps.append(Step(path, Action.ADD, "the release's manifest"))

@@ -11,11 +11,9 @@ with.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 import tempfile
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 
@@ -26,27 +24,12 @@ from checker.cli.runner.launch import Launch, subprocess_launch
 from checker.cli.runner.run import run_checks
 from checker.errors import CheckerError
 from checker.release import VERSION, integrity
+from checker.release.manifest import recorded_version
 from checker.results import RunResult
 from checker.workbook.catalog import Catalog, Kata, load_catalog
 from checker.workbook.kinds import LEARNER_TREE, files_of
 
 _SKIPPED = ("__pycache__", "*.pyc", "*.db", "*.sqlite", ".checker")
-
-
-def recorded_version(source: Path) -> str | None:
-    """The release a learner's copy says it is: its pyproject.toml's version, else its
-    checker/__init__.py's (read as text: nothing of theirs is imported)."""
-    try:
-        project = tomllib.loads((source / "pyproject.toml").read_text(encoding="utf-8"))
-        return str(project["project"]["version"])
-    except (OSError, KeyError, ValueError):
-        pass
-    try:
-        text = (source / "checker" / "__init__.py").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    found = re.search(r"""__version__\s*=\s*["']([^"']+)["']""", text)
-    return found.group(1) if found else None
 
 
 def copy_kata_files(kata: Kata, source: Path, tree: Path) -> int:
