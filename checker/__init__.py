@@ -7,7 +7,9 @@ Three parts, one folder each:
                      per-check databases, statement capture, and the stream of results
   checker/cli/       what runs in the `checker` command: commands, the runner that starts and
                      watches the child, state (progress, backups) and the one renderer
-checker/results/ holds the result records both sides exchange and their JSON Schema.
+checker/results/ holds the result records both sides exchange and their JSON Schema;
+checker/release/ the version, a manifest per release, integrity checks, the class edition and
+updates.
 """
 
 __version__ = "0.5.0"
