@@ -55,7 +55,9 @@ def test_no_solutions_tests_or_maintainer_material(built: Path) -> None:
     shipped = {path.relative_to(built).as_posix() for path in _files(built)}
     for tree in ("solutions/", "tests/", "bench/", ".ci/"):
         assert not [name for name in shipped if name.startswith(tree)], tree
-    assert "katas/p1_core/k01_engine.py" in shipped and "checker/cli/main.py" in shipped
+    assert "katas/p1_core/k01_engine.py" in shipped
+    # CI grades a copy without checker/ (the installed wheel runs): only a source tree ships it.
+    assert "checker/cli/main.py" in shipped or not (ROOT / "checker").is_dir()
 
 
 def test_no_file_holds_a_solution(built: Path) -> None:

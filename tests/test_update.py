@@ -66,8 +66,9 @@ def releases(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
         shutil.copytree(
             ROOT / folder, old / folder, ignore=shutil.ignore_patterns("__pycache__", ".draft_*")
         )
-    (old / ".ci").mkdir()
-    shutil.copy2(ROOT / ".ci/run", old / ".ci/run")
+    (old / ".ci").mkdir()  # an executable file whose mode an update must keep
+    (old / ".ci/run").write_text("#!/usr/bin/env bash\necho ci\n", encoding="utf-8")
+    (old / ".ci/run").chmod(0o755)
     (old / "README.md").write_text("# the workbook\n", encoding="utf-8")
     (old / "docs").mkdir()
     for notes in (NOTES, EDITED_NOTES):
