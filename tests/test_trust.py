@@ -67,6 +67,14 @@ TAMPERING = {
 
         stream.StreamWriter.emit = emit
     """,
+    "blinded guard": """
+        import _pytest.python
+        from checker.plugin import guard
+
+        guard.Guard.inspect = guard.Guard._inspect = lambda self, *args, **kwargs: False
+        guard.differences = lambda before, after: []
+        _pytest.python.Function.runtest = lambda self: None
+    """,
     "patched makereport hook": """
         import _pytest.runner
         _original = _pytest.runner.CallInfo.from_call

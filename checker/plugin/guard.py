@@ -109,12 +109,16 @@ class Guard:
     def __init__(self, config: pytest.Config, emit: Callable[[str], None]) -> None:
         self._config = config
         self._emit = emit  # writes one line with the stream's original writer
+        # Held here, taken before any learner code ran: replacing this module's functions
+        # afterwards does not blind the guard (replacing them is itself a difference).
+        self._snapshot, self._differences, self._dumps = snapshot, differences, json.dumps
         self._baseline = snapshot(config)
         self.reported: set[str] = set()  # katas already reported: one report each
+        self.inspect = self._inspect  # bound now: a replaced Guard.inspect is never called
 
-    def inspect(self, kata_id: str, when: str, check_id: str | None = None) -> bool:
+    def _inspect(self, kata_id: str, when: str, check_id: str | None = None) -> bool:
         """Look for differences; report them once for `kata_id`. True if something changed."""
-        changes = differences(self._baseline, snapshot(self._config))
+        changes = self._differences(self._baseline, self._snapshot(self._config))
         if not changes:
             return False
         if kata_id not in self.reported:
@@ -129,5 +133,5 @@ class Guard:
                 "when": when,
                 "changes": shown,
             }
-            self._emit(json.dumps(record, ensure_ascii=False))
+            self._emit(self._dumps(record, ensure_ascii=False))
         return True
