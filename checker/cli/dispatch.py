@@ -125,6 +125,37 @@ def _regrade(request: Request) -> int:
     )
 
 
+def _review(request: Request) -> int:
+    from checker.cli.commands import review  # mentors only: the grading of mutants and shapes
+
+    args = request.args
+    if args.kata_id:
+        kata = request.kata()
+    else:
+        kata = review.current_kata(request.catalog, args.source or (args.group or [None])[0])
+    output = "json" if args.json else "md" if args.md else "rich"
+    if args.group:
+        return review.group(
+            request.catalog,
+            kata,
+            request.target(),
+            request.timeout,
+            args.group,
+            not args.no_mutants,
+            args.generated,
+            output,
+        )
+    return review.review(
+        request.catalog,
+        kata,
+        request.target(),
+        request.timeout,
+        args.source,
+        args.generated,
+        output,
+    )
+
+
 def _release(request: Request) -> int:
     from checker.cli.commands import maintain
 
@@ -157,6 +188,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "stubs": _stubs,
     "release": _release,
     "grade": _regrade,
+    "review": _review,
     "edition": _edition,
 }
 HANDLERS["check"] = HANDLERS["kata"]

@@ -28,6 +28,7 @@ COMMANDS = {
     "solution": "show a kata's reference solution and talking points, once the kata passes",
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
     "update": "take a newer release of the workbook and keep your work",
+    "review": "mentors: a kata beside the reference — diff, SQL, the mistakes it behaves like",
     "grade": "instructors: regrade a learner's kata files in a clean copy (--pristine PATH)",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
@@ -152,6 +153,32 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="apply a release that is not newer, or of another edition",
     )
+    review = command("review")
+    review.add_argument(
+        "kata_id", metavar="N.M", nargs="?", help="the kata (default: the first unsolved one)"
+    )
+    learners = review.add_mutually_exclusive_group()
+    learners.add_argument(
+        "--from",
+        dest="source",
+        metavar="PATH",
+        help="a learner's copy of the workbook: only its kata files are read",
+    )
+    learners.add_argument(
+        "--group",
+        nargs="+",
+        metavar="PATH",
+        help="learners' copies: group their solutions by shape (the SQL they send)",
+    )
+    review.add_argument(
+        "--generated",
+        action="store_true",
+        help="also compare with the mutants generated from the solution (slower, once)",
+    )
+    review.add_argument("--no-mutants", action="store_true", help="with --group: grade no mutants")
+    shown = review.add_mutually_exclusive_group()
+    shown.add_argument("--md", action="store_true", help="print Markdown, for a pull request")
+    shown.add_argument("--json", action="store_true", help="print JSON")
     regrade = command("grade")
     regrade.add_argument(
         "--pristine",

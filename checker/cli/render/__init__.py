@@ -37,6 +37,13 @@ from checker.cli.render.release import (
     render_manifest_drift,
     render_manifest_written,
 )
+from checker.cli.render.review import (
+    print_markdown,
+    render_review,
+    render_shapes,
+    review_markdown,
+    shapes_markdown,
+)
 from checker.cli.render.runs import (
     render_kata_result,
     render_kata_run,
@@ -55,6 +62,7 @@ __all__ = [
     "live_progress",
     "out",
     "print_json",
+    "print_markdown",
     "render_all_passed",
     "render_backups",
     "render_dry_run",
@@ -74,6 +82,8 @@ __all__ = [
     "render_phase_run",
     "render_regrade",
     "render_restored",
+    "render_review",
+    "render_shapes",
     "render_solution",
     "render_stale_stubs",
     "render_status",
@@ -84,4 +94,6 @@ __all__ = [
     "render_verify",
     "render_watch",
     "render_written",
+    "review_markdown",
+    "shapes_markdown",
 ]
