@@ -125,6 +125,21 @@ def _regrade(request: Request) -> int:
     )
 
 
+def _report(request: Request) -> int:
+    from checker.cli.commands.report import report  # for instructors only
+
+    args = request.args
+    return report(
+        request.catalog,
+        args.config,
+        args.pristine,
+        request.target(),
+        request.timeout,
+        args.format,
+        args.output,
+    )
+
+
 def _release(request: Request) -> int:
     from checker.cli.commands import maintain
 
@@ -157,6 +172,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "stubs": _stubs,
     "release": _release,
     "grade": _regrade,
+    "report": _report,
     "edition": _edition,
 }
 HANDLERS["check"] = HANDLERS["kata"]

@@ -37,6 +37,7 @@ from checker.cli.render.release import (
     render_manifest_drift,
     render_manifest_written,
 )
+from checker.cli.render.report import render_report, render_report_written
 from checker.cli.render.runs import (
     render_kata_result,
     render_kata_run,
@@ -73,6 +74,8 @@ __all__ = [
     "render_nothing_to_watch",
     "render_phase_run",
     "render_regrade",
+    "render_report",
+    "render_report_written",
     "render_restored",
     "render_solution",
     "render_stale_stubs",
