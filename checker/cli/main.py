@@ -29,8 +29,7 @@ COMMANDS = {
     "serve": "run a kata's app under uvicorn --reload, to try it by hand: checker serve 5.2",
     "update": "take a newer release of the workbook and keep your work",
     "grade": "instructors: regrade a learner's kata files in a clean copy (--pristine PATH)",
-    "report": "instructors: one learner's points for a class, as JSON, JUnit, Markdown, "
-    "GitHub Classroom or Gradescope",
+    "report": "instructors: one learner's points for a class, for CI and autograders",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
