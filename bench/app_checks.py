@@ -29,6 +29,7 @@ CATALOG = """
 id = "1.1"
 slug = "app"
 title = "A tiny app"
+minutes = 10
 kind = "package"
 files = ["__init__.py"]
 topics = ["bench"]

@@ -41,6 +41,7 @@ class KataSpec:
             id = "1.{self.number}"
             slug = "{self.slug}"
             title = "Demo kata {self.number}"
+            minutes = 10
             kind = "{self.kind}"
             topics = ["demo"]
             hints = ["first hint", "second hint"]

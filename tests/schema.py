@@ -21,7 +21,7 @@ def _validate(data: Any, definition: str) -> None:
 
 
 def validate_output(data: Any, kind: str) -> None:
-    """`data` is a `--json` output of type `kind` (run, verify, status, list, backups)."""
+    """`data` is a `--json` output of type `kind` (run, verify, status, list, backups, report)."""
     assert data["type"] == kind and data["schema_version"] == schema()["schema_version"]
     _validate(data, f"output_{kind}")
 

@@ -260,7 +260,9 @@ def test_status_and_list_json(workbook, cli):
         "file": "katas/p1_core/k01_engine.py",
         "status": "not run",
         "headline": "not run",
+        "minutes": listed["katas"][0]["minutes"],
     }
+    assert listed["katas"][0]["minutes"] > 0
 
 
 def test_verify_static_is_quick_and_ends_with_a_summary(workbook, cli):

@@ -149,7 +149,7 @@ def test_kata_ids_must_increase_and_gaps_are_a_phase_problem(tmp_path):
         '[[phase]]\nnumber = 1\nslug = "core"\ntitle = "Core"\ngoal = "g"\ntopics = ["engine"]\n'
     )
     entry = (
-        'id = "{}"\nslug = "s{}"\ntitle = "t"\ntopics = ["engine"]\n'
+        'id = "{}"\nslug = "s{}"\ntitle = "t"\nminutes = 10\ntopics = ["engine"]\n'
         'hints = ["a", "b"]\ntalking_points = ["c"]\n'
     )
     toml = "[[kata]]\n" + entry.format("1.2", 2) + "[[kata]]\n" + entry.format("1.1", 1)

@@ -156,6 +156,21 @@ def _review(request: Request) -> int:
     )
 
 
+def _report(request: Request) -> int:
+    from checker.cli.commands.report import report  # for instructors only
+
+    args = request.args
+    return report(
+        request.catalog,
+        args.config,
+        args.pristine,
+        request.target(),
+        request.timeout,
+        args.format,
+        args.output,
+    )
+
+
 def _release(request: Request) -> int:
     from checker.cli.commands import maintain
 
@@ -189,6 +204,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "release": _release,
     "grade": _regrade,
     "review": _review,
+    "report": _report,
     "edition": _edition,
 }
 HANDLERS["check"] = HANDLERS["kata"]

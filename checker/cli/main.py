@@ -30,6 +30,7 @@ COMMANDS = {
     "update": "take a newer release of the workbook and keep your work",
     "review": "mentors: a kata beside the reference — diff, SQL, the mistakes it behaves like",
     "grade": "instructors: regrade a learner's kata files in a clean copy (--pristine PATH)",
+    "report": "instructors: one learner's points for a class, for CI and autograders",
     "verify": "maintainers and instructors: solutions pass, stubs fail, mutants are caught",
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
@@ -190,6 +191,31 @@ def build_parser() -> argparse.ArgumentParser:
     only.add_argument("--phase", metavar="N", help="only this phase")
     only.add_argument("--kata", metavar="N.M", dest="kata_id", help="only this kata")
     regrade.add_argument("--json", action="store_true", help="print JSON")
+    report = command("report")
+    report.add_argument(
+        "--config",
+        metavar="FILE",
+        help="the class configuration (default: .github/classroom/class.toml)",
+    )
+    report.add_argument(
+        "--pristine",
+        metavar="PATH",
+        help="grade a learner's copy of the workbook in a clean folder (as `checker grade`)",
+    )
+    form = report.add_mutually_exclusive_group()
+    for flag, what in (
+        ("json", "the report as JSON (the result schema's type 'report')"),
+        ("junit", "JUnit XML: a test suite per kata, a test case per check"),
+        ("md", "a Markdown summary"),
+        ("classroom", "GitHub Classroom's autograding result (base64 `result=` with --output)"),
+        ("gradescope", "Gradescope's results.json"),
+    ):
+        form.add_argument(f"--{flag}", dest="format", action="store_const", const=flag, help=what)
+    report.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the format to FILE instead of printing it (--classroom appends to it)",
+    )
     verify = command("verify")
     verify.add_argument("--phase", metavar="N", help="only this phase")
     verify.add_argument(

@@ -24,6 +24,7 @@ class KataRow:
     file: str
     status: str
     headline: str
+    minutes: int  # the catalog's estimate for a learner
 
     @classmethod
     def of(cls, kata: Kata, progress: Progress) -> KataRow:
@@ -36,6 +37,7 @@ class KataRow:
             files_of(kata).shown(),
             progress.status(kata),
             progress.headline(kata),
+            kata.minutes,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -53,6 +55,11 @@ class PhaseRow:
     @property
     def passed(self) -> int:
         return sum(1 for k in self.katas if k.status == KATA_PASSED)
+
+    @property
+    def minutes_left(self) -> int:
+        """The estimated minutes of the katas not passed yet."""
+        return sum(k.minutes for k in self.katas if k.status != KATA_PASSED)
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,7 @@ class StatusView:
                     "available": p.available,
                     "katas": len(p.katas),
                     "passed": p.passed,
+                    "minutes_left": p.minutes_left,
                 }
                 for p in self.phases
             ],

@@ -67,6 +67,9 @@ class Kata:
     files: tuple[str, ...] = ()  # a package's files, relative to its folder (see kinds/)
     timeout: float | None = None  # seconds per check, for a kata slower than the default
     equivalents: tuple[Equivalent, ...] = ()  # generated mutants marked equivalent
+    # A learner's estimated time for the kata (`list`, `status`); required in the catalog, so an
+    # instructor planning a class can add them up.
+    minutes: int = 0
 
     @property
     def stem(self) -> str:
@@ -211,6 +214,15 @@ def _load_timeout(raw: dict[str, Any], rel: str, where: str) -> float | None:
     return float(value)
 
 
+def _load_minutes(raw: dict[str, Any], rel: str, where: str) -> int:
+    value = _get(raw, "minutes", int, rel, where)
+    if value <= 0:
+        raise CatalogError(
+            rel, f"{where}minutes", f"should be a positive whole number of minutes, not {value!r}"
+        )
+    return int(value)
+
+
 def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Kata:
     where = f"kata[{index}]."
     if not isinstance(raw, dict):
@@ -260,6 +272,7 @@ def _load_kata(raw: Any, index: int, phase: int, phase_dir: str, rel: str) -> Ka
         files=files,
         timeout=_load_timeout(raw, rel, where),
         equivalents=equivalents,
+        minutes=_load_minutes(raw, rel, where),
     )
 
 

@@ -37,6 +37,7 @@ from checker.cli.render.release import (
     render_manifest_drift,
     render_manifest_written,
 )
+from checker.cli.render.report import render_report, render_report_written
 from checker.cli.render.review import (
     print_markdown,
     render_review,
@@ -81,6 +82,8 @@ __all__ = [
     "render_nothing_to_watch",
     "render_phase_run",
     "render_regrade",
+    "render_report",
+    "render_report_written",
     "render_restored",
     "render_review",
     "render_shapes",

@@ -23,20 +23,30 @@ def _bar(passed: int, total: int) -> str:
     return f"[green]{'━' * filled}[/][dim]{'━' * (BAR_WIDTH - filled)}[/]"
 
 
+def minutes_words(minutes: int) -> str:
+    """An estimate in words: "~45 min", "~2 h", "~2 h 10 min"."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"~{rest} min"
+    return f"~{hours} h" + (f" {rest} min" if rest else "")
+
+
 def render_status(view: StatusView) -> None:
     table = Table(title="Your progress", box=table_box(), title_justify="left")
     for column in ("phase", "title"):
         table.add_column(column)
     table.add_column("passed", justify="right")
     table.add_column("progress")
+    table.add_column("estimate")
     for phase in view.phases:
         if not phase.available:
-            table.add_row(str(phase.number), escape(phase.title), "", "[dim]coming soon[/]")
+            table.add_row(str(phase.number), escape(phase.title), "", "[dim]coming soon[/]", "")
             continue
         total = len(phase.katas)
         bar = _bar(phase.passed, total)
         title = escape(phase.title) + (" [dim](more katas coming)[/]" if phase.in_progress else "")
-        table.add_row(str(phase.number), title, f"{phase.passed}/{total}", bar)
+        left = f"{minutes_words(phase.minutes_left)} left" if phase.minutes_left else "done"
+        table.add_row(str(phase.number), title, f"{phase.passed}/{total}", bar, left)
     out.print(table)
     following = view.next_kata
     if following:
@@ -79,11 +89,15 @@ def _render_trust(view: StatusView) -> None:
 
 def render_list(view: ListView) -> None:
     table = Table(box=table_box())
-    for column in ("kata", "title", "topics", "db", "status"):
+    for column in ("kata", "title", "topics", "db"):
         table.add_column(column)
+    table.add_column("min", justify="right")  # the catalog's estimate for a learner
+    table.add_column("status")
     for row in view.katas:
         status = badge(row.status, row.headline)
-        table.add_row(row.kata_id, escape(row.title), ", ".join(row.topics), row.db, status)
+        table.add_row(
+            row.kata_id, escape(row.title), ", ".join(row.topics), row.db, str(row.minutes), status
+        )
     out.print(table)
 
 
