@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,6 +31,7 @@ from tests.classgen import (
 from tests.schema import validate_output
 
 ROOT = Path(__file__).resolve().parent.parent
+_IGNORED = shutil.ignore_patterns("__pycache__", "*.pyc")
 
 
 @pytest.fixture(scope="module")
@@ -245,3 +247,73 @@ def test_duplicate_names_are_kept_apart(catalog: Catalog) -> None:
     view = build_view([one, two], notes, catalog)
     assert [lr.name for lr in view.learners] == ["sam", "sam (2)"]
     assert any("sam" in n.subject for n in view.notes)
+
+
+def test_clones_are_graded_in_parallel_with_the_pristine_rules(
+    tmp_path: Path, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Three learners' clones, graded on kata 1.1 through `checker grade --pristine` children:
+    solved, a stub, and a stub beside a gutted check file (which the pristine grade ignores);
+    the stub's clone also has a broken .git, which is noted and graded anyway."""
+    from checker.classroom import sandbox
+
+    monkeypatch.setenv("CHECKER_ROOT", str(ROOT))
+    monkeypatch.setenv("CHECKER_SECRET_OF_THE_INSTRUCTOR", "do-not-pass-me")
+    clones = tmp_path / "class"
+    for name in ("solved", "stub", "cheat"):
+        shutil.copytree(ROOT / "katas", clones / name / "katas", ignore=_IGNORED)
+    shutil.copy(ROOT / "solutions/p1_core/k01_engine.py", clones / "solved/katas/p1_core")
+    (clones / "stub/.git").write_text("gitdir: /nowhere\n")
+    gutted = clones / "cheat/phases/p1_core/test_k01_engine.py"
+    gutted.parent.mkdir(parents=True)
+    gutted.write_text("def test_everything():\n    pass\n")
+    result = cli("class", str(clones), "--kata", "1.1", "--jobs", "3", "--out", str(tmp_path / "o"))
+    assert result.code == 0, result
+    rows = list(csv.DictReader((tmp_path / "o/progress.csv").open(encoding="utf-8")))
+    assert {(r["learner"], r["kata"], r["status"]) for r in rows} == {
+        ("cheat", "1.1", "failing"),
+        ("solved", "1.1", "passed"),
+        ("stub", "1.1", "failing"),
+    }
+    said = " ".join(result.out.split())
+    assert "stub" in said and "git history is broken" in said
+    page = (tmp_path / "o/dashboard.html").read_text(encoding="utf-8")
+    if not sandbox.detect().available:
+        assert "learners' code ran without a sandbox" in page
+        assert "learners' code ran without a sandbox" in said
+
+
+def test_a_clones_child_never_gets_the_instructors_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, catalog: Catalog
+) -> None:
+    from checker.classroom import clones
+    from checker.classroom.sandbox import Prepared, Sandbox
+    from checker.cli.databases import DatabaseTarget
+
+    seen: list[dict[str, Any]] = []
+
+    def fake_run(argv: list[str], **options: Any) -> subprocess.CompletedProcess[str]:
+        seen.append({"argv": argv, **options})
+        return subprocess.CompletedProcess(argv, 2, "", "no such thing")
+
+    class Boxed(Sandbox):
+        def wrap(self, argv, *, writable, readable, database_url):  # type: ignore[no-untyped-def]
+            seen.append({"writable": writable, "readable": readable, "url": database_url})
+            return Prepared(["bwrap", "--", *argv], {"PATH": "/usr/bin", "HOME": "/h"}, "pg://in")
+
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "instructor-secret")
+    monkeypatch.setattr(clones.subprocess, "run", fake_run)
+    allowed = {"PATH", "HOME", "LANG", "TMPDIR", "CHECKER_ROOT", "NO_COLOR", "CHECKER_MEMORY_MB"}
+    bare = clones.grade_clone(
+        catalog, tmp_path, "ann", DatabaseTarget("sqlite"), Sandbox("none", "no bwrap"), []
+    )
+    assert set(seen[-1]["env"]) <= allowed and bare.report is None
+    assert "could not be graded: no such thing" in bare.notes[0].text
+    boxed = Boxed("bubblewrap")
+    clones.grade_clone(catalog, tmp_path, "ann", DatabaseTarget("postgres", "pg://out"), boxed, [])
+    wrapped, ran = seen[-2], seen[-1]
+    assert wrapped["url"] == "pg://out" and tmp_path in wrapped["readable"]
+    assert ran["argv"][0] == "bwrap" and ran["env"]["CHECKER_DATABASE_URL"] == "pg://in"
+    assert ran["env"]["HOME"] == "/h"  # the sandbox's own settings win
+    assert "AWS_SECRET_ACCESS_KEY" not in ran["env"]
+    assert "pg://out" not in " ".join(ran["argv"])  # a URL with a password is never an argument

@@ -33,7 +33,7 @@ COMMANDS = {
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
     "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
-    "class": "instructors: many learners' reports or clones -> an offline HTML dashboard and a CSV",
+    "class": "instructors: learners' reports or clones -> an offline dashboard and a CSV",
 }
 
 
