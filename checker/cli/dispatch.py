@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from checker.cli.commands import files, grade, info
 from checker.cli.commands.lookup import find_kata, find_phase
 from checker.cli.databases import DatabaseTarget, resolve_target
+from checker.errors import CheckerError
 from checker.release.edition import require_full_edition
 from checker.workbook.catalog import Catalog, Kata, Phase
 
@@ -184,6 +185,31 @@ def _edition(request: Request) -> int:
     return class_edition_command(request.catalog, request.args.class_out)
 
 
+def _class(request: Request) -> int:
+    from pathlib import Path
+
+    from checker.cli.commands.classboard import class_dashboard  # for instructors only
+
+    args = request.args
+    if args.jobs is not None and args.jobs < 1:
+        raise CheckerError(f"--jobs must be 1 or more, not {args.jobs}.")
+    grade_args = []
+    if args.phase:
+        grade_args = ["--phase", str(find_phase(request.catalog, args.phase).number)]
+    elif args.kata_id:
+        grade_args = ["--kata", request.kata().id]
+    if request.timeout is not None:
+        grade_args += ["--timeout", str(request.timeout)]
+    return class_dashboard(
+        request.catalog,
+        args.reports,
+        Path(args.out).expanduser(),
+        args.jobs,
+        request.target(),
+        grade_args,
+    )
+
+
 HANDLERS: dict[str, Callable[[Request], int]] = {
     "status": lambda r: info.status(r.catalog, r.as_json),
     "list": lambda r: info.list_katas(r.catalog, r.as_json),
@@ -206,6 +232,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "review": _review,
     "report": _report,
     "edition": _edition,
+    "class": _class,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

@@ -35,6 +35,7 @@ COMMANDS = {
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
     "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
+    "class": "instructors: learners' reports or clones -> an offline dashboard and a CSV",
 }
 
 
@@ -245,6 +246,30 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         required=True,
         help="the folder to write the class edition to (new or empty)",
+    )
+    board = command("class")
+    board.add_argument(
+        "reports",
+        nargs="+",
+        metavar="REPORTS",
+        help="report files (--json output), folders of them, or learners' clones (with katas/)",
+    )
+    board.add_argument(
+        "--out",
+        default="class-report",
+        metavar="DIR",
+        help="where to write dashboard.html, progress.csv, summary.json (default: ./class-report)",
+    )
+    board.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="clones graded at once (default: every core)",
+    )
+    only_class = board.add_mutually_exclusive_group()
+    only_class.add_argument("--phase", metavar="N", help="grade clones on this phase only")
+    only_class.add_argument(
+        "--kata", metavar="N.M", dest="kata_id", help="grade clones on this kata only"
     )
     return parser
 

@@ -9,6 +9,13 @@ The submodules render one area each; this module holds the consoles and what the
 from __future__ import annotations
 
 from checker.cli.render.base import ask_yes_no, clickable, error, out, print_json
+from checker.cli.render.classboard import (
+    render_class_done,
+    render_class_notes,
+    render_clone_graded,
+    render_grading_clones,
+    render_no_sandbox,
+)
 from checker.cli.render.files import (
     backups_json,
     render_backups,
@@ -66,9 +73,13 @@ __all__ = [
     "print_markdown",
     "render_all_passed",
     "render_backups",
+    "render_class_done",
+    "render_class_notes",
+    "render_clone_graded",
     "render_dry_run",
     "render_edition_built",
     "render_editor_command",
+    "render_grading_clones",
     "render_hints",
     "render_instructions",
     "render_kata_result",
@@ -78,6 +89,7 @@ __all__ = [
     "render_manifest_written",
     "render_moving_on",
     "render_next_step",
+    "render_no_sandbox",
     "render_nothing_to_reset",
     "render_nothing_to_watch",
     "render_phase_run",
