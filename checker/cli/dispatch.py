@@ -138,6 +138,12 @@ def _edition(request: Request) -> int:
     return class_edition_command(request.catalog, request.args.class_out)
 
 
+def _bundle(request: Request) -> int:
+    from checker.cli.commands.bundle import bundle_command  # for instructors only
+
+    return bundle_command(request.catalog, request.args.out)
+
+
 HANDLERS: dict[str, Callable[[Request], int]] = {
     "status": lambda r: info.status(r.catalog, r.as_json),
     "list": lambda r: info.list_katas(r.catalog, r.as_json),
@@ -158,6 +164,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "release": _release,
     "grade": _regrade,
     "edition": _edition,
+    "bundle": _bundle,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

@@ -33,6 +33,7 @@ COMMANDS = {
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
     "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
+    "bundle": "instructors: an offline workshop bundle (wheels, the workbook, INSTALL.md) in OUT",
 }
 
 
@@ -192,6 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="OUT",
         required=True,
         help="the folder to write the class edition to (new or empty)",
+    )
+    command("bundle").add_argument(
+        "out", metavar="OUT", help="the folder to write the bundle to (new or empty)"
     )
     return parser
 
