@@ -45,6 +45,7 @@ def run_inside(code: str, writable: list[Path], database_url: str | None = None)
 
 def test_without_bwrap_detect_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
     detect.cache_clear()
+    monkeypatch.setattr(sys, "platform", "linux")
     monkeypatch.setattr(shutil, "which", lambda name: None)
     try:
         found = detect()

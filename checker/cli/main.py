@@ -33,7 +33,7 @@ COMMANDS = {
     "stubs": "maintainers: regenerate katas/ from solutions/ (backs up changed files first)",
     "release": "maintainers: record the manifest (every file's hash) of this release",
     "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
-    "bundle": "instructors: an offline workshop bundle (wheels, the workbook, INSTALL.md) in OUT",
+    "bundle": "instructors: wheels and the workbook for a class offline: checker bundle OUT",
 }
 
 
