@@ -37,7 +37,7 @@ def test_the_bundle_holds_wheels_the_workbook_and_install_md(tmp_path: Path) -> 
     assert any(r.startswith("setuptools") for r in calls[1])  # to build the workbook offline
     assert built.wheels == ["setuptools.whl", "sqla_katas-0.5.0-py3-none-any.whl"]
     workbook = tmp_path / "out" / "workbook"
-    for name in ("pyproject.toml", "README.md", "checker/cli/main.py", "katas/p1_core"):
+    for name in ("pyproject.toml", "README.md", "phases/p1_core/phase.toml", "katas/p1_core"):
         assert (workbook / name).exists(), name
     assert not (workbook / ".venv").exists() and not (workbook / ".git").exists()
     install = (tmp_path / "out" / "INSTALL.md").read_text(encoding="utf-8")

@@ -53,6 +53,7 @@ def test_without_bwrap_detect_says_why(monkeypatch: pytest.MonkeyPatch) -> None:
         detect.cache_clear()
     assert found.kind == "none" and not found.available
     assert found.reason and "bubblewrap is not installed" in found.reason
+    assert "UNSANDBOXED" in found.summary and found.reason in found.summary
 
 
 def test_unsandboxed_wrap_keeps_the_command_but_never_the_instructors_environment(

@@ -60,6 +60,19 @@ class Sandbox:
     def available(self) -> bool:
         return self.kind != NONE
 
+    @property
+    def summary(self) -> str:
+        """One sentence for the instructor, said with every grading of learners' code."""
+        if self.available:
+            return (
+                "Learners' code ran in a bubblewrap sandbox: no network but the database, only "
+                "their copy writable, none of your environment."
+            )
+        return (
+            f"Learners' code ran UNSANDBOXED, with your user's rights ({self.reason}) — only "
+            "your environment variables were kept from it."
+        )
+
     def wrap(
         self,
         argv: list[str],
