@@ -74,7 +74,7 @@ def test_the_workflow_is_what_github_classroom_reads_points_from() -> None:
     assert "actions/upload-artifact" in uses
     runs = "\n".join(step.get("run", "") for step in steps)
     assert 'grade --pristine "$GITHUB_WORKSPACE/learner" --json' in runs
-    assert '--classroom --output "$GITHUB_OUTPUT"' in runs
+    assert "for format in classroom md" in runs and '"--$format" --output "$output"' in runs
 
 
 def test_the_workflows_postgres_is_docker_composes() -> None:
