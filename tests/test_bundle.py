@@ -31,12 +31,12 @@ def fake_pip(calls: list[list[str]]) -> bundle.Runner:
 def test_the_bundle_holds_wheels_the_workbook_and_install_md(tmp_path: Path) -> None:
     calls: list[list[str]] = []
     built = bundle.build(ROOT, tmp_path / "out", runner=fake_pip(calls))
-    wheels = str(tmp_path / "out" / "wheels")
-    assert calls[0] == [sys.executable, "-m", "pip", "wheel", "--wheel-dir", wheels, str(ROOT)]
-    assert calls[1][:6] == [sys.executable, "-m", "pip", "download", "--dest", wheels]
+    wheels, workbook = tmp_path / "out" / "wheels", tmp_path / "out" / "workbook"
+    pip = [sys.executable, "-m", "pip"]
+    assert calls[0] == [*pip, "wheel", "--wheel-dir", str(wheels), str(workbook)]  # the copy
+    assert calls[1][:6] == [*pip, "download", "--dest", str(wheels)]
     assert any(r.startswith("setuptools") for r in calls[1])  # to build the workbook offline
     assert built.wheels == ["setuptools.whl", "sqla_katas-0.5.0-py3-none-any.whl"]
-    workbook = tmp_path / "out" / "workbook"
     for name in ("pyproject.toml", "README.md", "phases/p1_core/phase.toml", "katas/p1_core"):
         assert (workbook / name).exists(), name
     assert not (workbook / ".venv").exists() and not (workbook / ".git").exists()
@@ -74,6 +74,7 @@ def test_the_bundle_installs_with_no_index(tmp_path: Path) -> None:
     built = bundle.build(ROOT, tmp_path / "out")
     assert any(w.startswith("sqla_katas-") for w in built.wheels)
     workbook = tmp_path / "out" / "workbook"
+    assert not (workbook / "build").exists() and not list(workbook.glob("*.egg-info"))
     subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=workbook, check=True)
     pip = [str(workbook / ".venv" / "bin" / "pip"), "install", "-q", "--no-index"]
     subprocess.run([*pip, "--find-links", "../wheels", "."], cwd=workbook, check=True)

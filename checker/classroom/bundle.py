@@ -116,16 +116,20 @@ def build(root: Path, out: Path, runner: Runner = run_pip) -> Bundle:
     out = out.expanduser().resolve()
     _refuse_occupied(out)
     bundle = Bundle(out)
-    wheels = out / "wheels"
-    wheels.mkdir(parents=True, exist_ok=True)
-    for argv in pip_commands(root, wheels):
-        bundle.commands.append(argv)
-        _run(argv, runner)
-    bundle.wheels = sorted(p.name for p in wheels.iterdir() if p.is_file())
+    workbook, wheels = out / "workbook", out / "wheels"
     for name in manifest.workbook_files(root):
-        target = out / "workbook" / name
+        target = workbook / name
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(root / name, target)
         bundle.files += 1
+    wheels.mkdir(parents=True, exist_ok=True)
+    # Built from the copy: the wheel holds exactly what ships, and setuptools' build/ and
+    # *.egg-info land there (removed below), never in the instructor's workbook.
+    for argv in pip_commands(workbook, wheels):
+        bundle.commands.append(argv)
+        _run(argv, runner)
+    for leftover in [workbook / "build", *workbook.glob("*.egg-info")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    bundle.wheels = sorted(p.name for p in wheels.iterdir() if p.is_file())
     (out / "INSTALL.md").write_text(install_text(VERSION, platform_line()), encoding="utf-8")
     return bundle
