@@ -210,6 +210,12 @@ def _class(request: Request) -> int:
     )
 
 
+def _bundle(request: Request) -> int:
+    from checker.cli.commands.bundle import bundle_command  # for instructors only
+
+    return bundle_command(request.catalog, request.args.out)
+
+
 HANDLERS: dict[str, Callable[[Request], int]] = {
     "status": lambda r: info.status(r.catalog, r.as_json),
     "list": lambda r: info.list_katas(r.catalog, r.as_json),
@@ -233,6 +239,7 @@ HANDLERS: dict[str, Callable[[Request], int]] = {
     "report": _report,
     "edition": _edition,
     "class": _class,
+    "bundle": _bundle,
 }
 HANDLERS["check"] = HANDLERS["kata"]
 

@@ -36,6 +36,7 @@ COMMANDS = {
     "release": "maintainers: record the manifest (every file's hash) of this release",
     "edition": "instructors: write the class edition (no solutions, no answers) to a folder",
     "class": "instructors: learners' reports or clones -> an offline dashboard and a CSV",
+    "bundle": "instructors: wheels and the workbook for a class offline: checker bundle OUT",
 }
 
 
@@ -270,6 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
     only_class.add_argument("--phase", metavar="N", help="grade clones on this phase only")
     only_class.add_argument(
         "--kata", metavar="N.M", dest="kata_id", help="grade clones on this kata only"
+    )
+    command("bundle").add_argument(
+        "out", metavar="OUT", help="the folder to write the bundle to (new or empty)"
     )
     return parser
 
