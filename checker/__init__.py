@@ -12,4 +12,4 @@ checker/release/ the version, a manifest per release, integrity checks, the clas
 updates.
 """
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from checker import __version__
 from checker.cli.databases import DatabaseTarget
 from checker.cli.runner.run import run_checks
 from checker.plugin.guard import differences
@@ -265,7 +266,7 @@ def test_pristine_regrade_takes_only_the_learners_kata_files(
     )
     (clone / ".checker").mkdir(exist_ok=True)
     (clone / ".checker/state.json").write_text('{"katas": {"1.3": {"status": "passed"}}}')
-    (clone / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0.5.0"\n')
+    (clone / "pyproject.toml").write_text(f'[project]\nname = "x"\nversion = "{__version__}"\n')
     before = sorted((p.relative_to(clone), p.read_bytes()) for p in clone.rglob("*") if p.is_file())
     result = cli("grade", "--pristine", str(clone), "--phase", "1", "--json")
     data = json.loads(result.out)
