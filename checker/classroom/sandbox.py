@@ -103,17 +103,21 @@ class Sandbox:
         return Prepared([*command, "--", *argv], env, url)
 
 
+# The settings the grading reads (an allow-list: anything else named CHECKER_* stays outside).
+GRADING_SETTINGS = ("CHECKER_MEMORY_MB", "CHECKER_ROOT", "CHECKER_NO_FORK")
+
+
 def minimal_environment(home: str, database_url: str | None) -> dict[str, str]:
-    """All the environment the graded code gets: never the instructor's. CHECKER_* settings are
-    the grader's (memory limit, the workbook's root); the database URL is the one seen inside."""
+    """All the environment the graded code gets: never the instructor's. Of the CHECKER_*
+    settings only the grading ones pass (`GRADING_SETTINGS`); the database URL is the one seen
+    inside."""
     env = {
         "PATH": os.pathsep.join(dict.fromkeys([str(Path(sys.executable).parent), *SYSTEM_PATH])),
         "HOME": home,
         "LANG": "C.UTF-8",
         "PYTHONDONTWRITEBYTECODE": "1",
     }
-    env.update({k: v for k, v in os.environ.items() if k.startswith("CHECKER_")})
-    env.pop("CHECKER_DATABASE_URL", None)
+    env.update({k: os.environ[k] for k in GRADING_SETTINGS if k in os.environ})
     if database_url:
         env["CHECKER_DATABASE_URL"] = database_url
     return env
