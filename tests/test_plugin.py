@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.plugin.pg_roles import host_tag
+from checker.plugin.pg_roles import run_prefix
 from tests.conftest import postgres_url
 from tests.factory import module_kata, write_workbook
 from tests.schema import validate_record
@@ -296,7 +296,10 @@ def test_postgres_schemas_are_private_and_dropped(demo):
                 schema = connection.execute(text("SELECT current_schema()")).scalar_one()
             assert schema.startswith("ck_")
     """
-    demo(checks)[0].assert_outcomes(passed=1)
+    result, report = demo(checks)
+    result.assert_outcomes(passed=1)
+    # This run's objects only: other runs on the server (a learner's, CI's) hold their own.
+    pid = next(r["pid"] for r in report["records"] if r["type"] == "start")
     admin = create_engine(postgres_url())
     with admin.connect() as connection:
         left = connection.execute(
@@ -304,7 +307,7 @@ def test_postgres_schemas_are_private_and_dropped(demo):
                 "SELECT (SELECT count(*) FROM pg_namespace WHERE starts_with(nspname, :prefix))"
                 " + (SELECT count(*) FROM pg_roles WHERE starts_with(rolname, :prefix))"
             ),
-            {"prefix": f"ck_{host_tag()}_"},
+            {"prefix": f"{run_prefix(pid)}_"},
         ).scalar_one()
     admin.dispose()
     assert left == 0, "every check's schema and role are dropped after it"
