@@ -129,7 +129,7 @@ def test_next_shows_instructions_and_failing_checks(workbook, cli):
         (("kata", "one"), "Kata ids look like 1.3"),
         (("hint", "1.99"), "checker list"),
         (("phase", "12"), "There is no phase '12'"),
-        (("phase", "6"), "has no katas yet"),
+        (("phase", "7"), "has no katas yet"),
         (("verify", "--phase", "x"), "There is no phase 'x'"),
         (("frobnicate",), "invalid choice"),
         (("kata",), "required"),
