@@ -95,7 +95,7 @@ def test_the_shipped_example_is_valid_and_counts_phases_1_and_2():
 BAD = [
     ("[class]\nname='x'\n[[count]]\nkatas=['9.9']\npoints=1\n", "count[0].katas", "9.9"),
     ("[class]\nname='x'\n[[count]]\nphases=[12]\npoints=1\n", "count[0].phases", "phase 12"),
-    ("[class]\nname='x'\n[[count]]\nphases=[6]\npoints=1\n", "count[0].phases", "no katas"),
+    ("[class]\nname='x'\n[[count]]\nphases=[7]\npoints=1\n", "count[0].phases", "no katas"),
     ("[class]\nname='x'\n[[count]]\nphases=[1]\npoints=-5\n", "count[0].points", "-5"),
     ("[class]\nname='x'\n[[count]]\nphases=[1]\npoints=true\n", "count[0].points", "True"),
     ("[class]\nname='x'\n[[count]]\nphases=[1]\n", "count[0].points", "None"),
