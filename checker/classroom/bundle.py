@@ -115,6 +115,12 @@ def build(root: Path, out: Path, runner: Runner = run_pip) -> Bundle:
     """Write the offline bundle of the workbook at `root` into `out` (new or empty)."""
     out = out.expanduser().resolve()
     _refuse_occupied(out)
+    if not (root / "checker" / "__init__.py").is_file():
+        raise CheckerError(
+            f"{root} has no checker/ folder, so there is no grader to put in the bundle's wheels: "
+            "build the bundle from a clone of the workbook (where checker/ is), not from a copy "
+            "that runs an installed checker."
+        )
     bundle = Bundle(out)
     workbook, wheels = out / "workbook", out / "wheels"
     for name in manifest.workbook_files(root):
