@@ -47,15 +47,33 @@ def child_processes() -> set[int]:
             found.update(int(pid) for pid in listing.read_text().split())
         except (OSError, ValueError):
             continue
-    return {pid for pid in found if _running(pid)}
+    return {pid for pid in found if running(pid)}
 
 
-def _running(pid: int) -> bool:
+def running(pid: int) -> bool:
+    """Whether `pid` still runs. A zombie has finished (it only waits to be reaped), so on Linux
+    its state in /proc decides; elsewhere, whether it can be signalled."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
+    except IndexError:
         return False
-    return state not in ("Z", "X")  # a zombie has finished: it only waits to be reaped
+    except OSError:
+        if Path("/proc/self/stat").exists():  # Linux, and no such process
+            return False
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return False
+        return True
+    return state not in ("Z", "X")
+
+
+def signal_group(pid: int, number: int) -> None:
+    """Signal the process group `pid` leads; one already gone (or not ours) is not an error."""
+    try:
+        os.killpg(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 def _command(pid: int) -> str:
@@ -68,12 +86,13 @@ def _command(pid: int) -> str:
 
 def _kill(pid: int) -> None:
     try:
-        if os.getpgid(pid) == pid:
-            os.killpg(pid, signal.SIGKILL)
-        else:
+        leads_a_group = os.getpgid(pid) == pid
+        if not leads_a_group:
             os.kill(pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
-        pass
+        return
+    if leads_a_group:
+        signal_group(pid, signal.SIGKILL)
 
 
 def stray_threads() -> list[threading.Thread]:

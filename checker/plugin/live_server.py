@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import json
-import os
 import re
 import signal
 import socket
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from checker.plugin.containment import signal_group
 from checker.plugin.run_state import RunState, kata_of
 from checker.results import Statement
 from checker.workbook.kinds import LEARNER_TREE, files_of
@@ -78,12 +78,12 @@ class LiveServer:
     def stop(self) -> None:
         """Stop the server and everything it started; returns when they are gone."""
         if self.process.poll() is None:
-            _signal_group(self.process.pid, signal.SIGTERM)
+            signal_group(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(STOP_TIMEOUT)
             except subprocess.TimeoutExpired:
                 pass
-        _signal_group(self.process.pid, signal.SIGKILL)
+        signal_group(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
     def read_statements(self) -> list[Statement]:
@@ -116,13 +116,6 @@ class LiveServer:
             if raised or time.monotonic() >= deadline:
                 return raised[-1] if raised else ""
             time.sleep(0.05)
-
-
-def _signal_group(pid: int, number: int) -> None:
-    try:
-        os.killpg(pid, number)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 def _wait_until_ready(server: LiveServer, port: int) -> None:

@@ -8,7 +8,12 @@ from rich.markup import escape
 from rich.table import Table
 
 from checker.cli.render.base import badge, clickable, out, plain, table_box
-from checker.cli.render.runs import passes, render_kata_result
+from checker.cli.render.runs import (
+    passes,
+    render_flag,
+    render_kata_result,
+    render_workbook_changes,
+)
 from checker.cli.views import ListView, StatusView
 from checker.results import KATA_PASSED, KataResult
 from checker.workbook.catalog import Kata
@@ -68,23 +73,14 @@ def render_status(view: StatusView) -> None:
 def _render_trust(view: StatusView) -> None:
     """What makes these grades doubtful, for the learner and whoever reviews their work."""
     for flag in view.flags:
-        label = "FLAG" if plain else "[magenta]⚑ flag[/]"
-        out.print(f"{label} {escape(flag)} — a kata's answer never needs this")
+        render_flag(flag)
     if view.forged:
         out.print(
             f"[magenta]Not written by the checker:[/] the results of kata(s) "
             f"{', '.join(view.forged)} in .checker/state.json were edited by hand, so they show "
             "as tampered until graded again."
         )
-    if view.workbook and view.workbook["changes"]:
-        changes = view.workbook["changes"]
-        shown = ", ".join(changes[:3]) + (
-            f" and {len(changes) - 3} more" if len(changes) > 3 else ""
-        )
-        out.print(
-            f"[magenta]The grader's files differ from release {view.workbook['version']}:[/] "
-            f"{escape(shown)}. Katas they touch cannot pass until they are put back."
-        )
+    render_workbook_changes(view.workbook)
 
 
 def render_list(view: ListView) -> None:

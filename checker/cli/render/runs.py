@@ -194,10 +194,14 @@ def render_nudges(result: KataResult, root: Path, name_the_kata: bool = False) -
 
 def render_flags(result: KataResult, root: Path, name_the_kata: bool = False) -> None:
     """One line per place the learner's files reach into the grader."""
-    label = "FLAG" if plain else "[magenta]⚑ flag[/]"
     kata = f"kata {result.kata_id} " if name_the_kata else ""
     for flag in result.flags:
-        out.print(f"  {label} {kata}{escape(flag)} — a kata's answer never needs this")
+        render_flag(f"{kata}{flag}", indent="  ")
+
+
+def render_flag(text: str, indent: str = "") -> None:
+    label = "FLAG" if plain else "[magenta]⚑ flag[/]"
+    out.print(f"{indent}{label} {escape(text)} — a kata's answer never needs this")
 
 
 def passes(result: KataResult) -> str:
@@ -216,7 +220,7 @@ def render_kata_run(run: RunResult, root: Path) -> None:
     result = run.katas[0]
     render_kata_result(result, root)
     _render_isolation_note(run)
-    render_workbook_changes(run)
+    render_workbook_changes(run.workbook)
     if result.status == KATA_PASSED:
         out.print(f"\n{passes(result)}. `checker next` takes you on.")
 
@@ -234,19 +238,19 @@ def _render_run_table(run: RunResult, title: str) -> None:
     passed = sum(1 for k in run.katas if k.status == KATA_PASSED)
     out.print(f"{passed}/{len(run.katas)} katas pass on {escape(run.database)}.")
     _render_isolation_note(run)
-    render_workbook_changes(run)
+    render_workbook_changes(run.workbook)
 
 
-def render_workbook_changes(run: RunResult) -> None:
-    """When the grader's files differ from the release: say so once, under the results."""
-    if run.workbook and run.workbook["changes"]:
-        changes = run.workbook["changes"]
+def render_workbook_changes(workbook: dict[str, Any] | None) -> None:
+    """When the grader's files differ from the release (`Integrity.to_json`): say so once."""
+    if workbook and workbook["changes"]:
+        changes = workbook["changes"]
         shown = ", ".join(changes[:3]) + (
             f" and {len(changes) - 3} more" if len(changes) > 3 else ""
         )
         out.print(
-            f"[magenta]The grader's files differ from release {run.workbook['version']}:[/] "
-            f"{escape(shown)}. Katas they touch show as tampered."
+            f"[magenta]The grader's files differ from release {workbook['version']}:[/] "
+            f"{escape(shown)}. Katas they touch are tampered until the files are put back."
         )
 
 

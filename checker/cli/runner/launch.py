@@ -19,6 +19,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from checker.plugin.containment import signal_group
+
 GROUPS = os.name == "posix"  # the child gets a process group of its own, killed as a whole
 GRACE = 5.0  # the backstop waits this much longer than a check's own time limit
 STARTUP = 20.0  # extra time before the first record: imports and collection
@@ -64,12 +66,8 @@ def watch_child(
 def kill_group(pid: int, number: int = signal.SIGKILL) -> None:
     """Signal the child's process group: the child and whatever the learner's code started that
     is still in it (a subprocess, a daemonised grandchild). Nothing there outlives grading."""
-    if not GROUPS:
-        return
-    try:
-        os.killpg(pid, number)
-    except (ProcessLookupError, PermissionError):
-        pass
+    if GROUPS:
+        signal_group(pid, number)
 
 
 def interrupt_group(pid: int, done: Callable[[], bool], patience: float = 10.0) -> None:

@@ -32,6 +32,7 @@ from checker.cli.runner.launch import (
     subprocess_launch,
     watch_child,
 )
+from checker.plugin.containment import running
 
 PRELOAD = (
     "sqlalchemy",
@@ -140,19 +141,6 @@ def serve() -> None:
         print(json.dumps({"code": code}), flush=True)
 
 
-def _alive(pid: int) -> bool:
-    """Whether `pid` still runs (a zombie waiting for the worker to reap it has ended)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            return stat.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
-
-
 class _Worker:
     def __init__(self) -> None:
         self.process = subprocess.Popen(
@@ -184,7 +172,7 @@ class _Worker:
                 child = int(message["pid"])
         except KeyboardInterrupt:
             if child is not None:  # the child has a group of its own: Ctrl-C did not reach it
-                interrupt_group(child, lambda: not _alive(child))
+                interrupt_group(child, lambda: not running(child))
             raise
 
     def _dead(self) -> dict:

@@ -12,6 +12,7 @@ the seal only makes a naive edit visible (the instructor's regrade is what count
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -57,7 +58,9 @@ class Progress:
             progress.katas, progress.hints = {}, {}
         return progress
 
+    @functools.cached_property
     def _key(self) -> bytes:
+        """The seal's key: read once (status seals and checks every kata), made on first use."""
         path = state_dir(self.root) / "key"
         try:
             return bytes.fromhex(path.read_text(encoding="ascii").strip())
@@ -69,7 +72,7 @@ class Progress:
     def _seal(self, kata_id: str, entry: dict[str, Any]) -> str:
         content = {k: v for k, v in entry.items() if k != "seal"}
         message = json.dumps([kata_id, content], sort_keys=True).encode("utf-8")
-        return hmac.new(self._key(), message, hashlib.sha256).hexdigest()
+        return hmac.new(self._key, message, hashlib.sha256).hexdigest()
 
     def forged(self, kata: Kata) -> bool:
         """Whether the kata's recorded result lacks the checker's seal."""
